@@ -1,0 +1,217 @@
+"""The ``redline`` command: a thin face over the library.
+
+Exit codes (documented in docs/cli.md; release pipelines gate on them):
+  0  success; for a gate: allowed or allowed with conditions
+  1  error: invalid input, failed evaluation, broken ledger
+  2  usage error (wrong arguments)
+  3  blocked: required safeguards are missing
+  4  forbidden: an intolerable level; no safeguard helps
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from redline.framework import schema as S
+from redline.framework.commitments import SOURCE, Status, check_commitments
+from redline.framework.load import Loaded, Problem, load_file
+
+EXIT_OK = 0
+EXIT_ERROR = 1
+EXIT_USAGE = 2
+EXIT_BLOCKED = 3
+EXIT_FORBIDDEN = 4
+
+app = typer.Typer(
+    name="redline",
+    help="Frontier AI safety frameworks as code: validate, measure, decide, record, publish.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+    rich_markup_mode=None,
+)
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+class UserError(Exception):
+    """An error the user can fix; printed as one message, exit 1."""
+
+
+def _print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, default=str) + "\n")
+
+
+def atomic_write(path: Path, text: str) -> None:
+    """Write a file so that readers see the old content or the new, never half."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _resolver_for(path: Path) -> Any:
+    from redline.measure.tasks import task_warning
+
+    base = path.parent
+
+    def resolve(ref: str) -> str | None:
+        return task_warning(ref, base)
+
+    return resolve
+
+
+def load_checked(path: Path) -> S.Framework:
+    """Load a framework for a command that needs a valid one; errors exit 1."""
+    loaded = load_file(path, resolve_task=_resolver_for(path))
+    if loaded.framework is None:
+        for p in loaded.errors or loaded.problems:
+            err.print(p.format(), markup=False)
+        raise typer.Exit(EXIT_ERROR)
+    return loaded.framework
+
+
+# ------------------------------------------------------------------ framework
+
+
+@app.command()
+def validate(
+    files: Annotated[list[Path], typer.Argument(help="Framework YAML files.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print problems as JSON.")] = False,
+    strict: Annotated[bool, typer.Option(help="Treat warnings as errors.")] = False,
+) -> None:
+    """Validate framework files; print each problem as FILE:LINE:COLUMN: message.
+
+    Exit 0 when every file is valid, 1 otherwise.
+    """
+    results: list[Loaded] = [load_file(f, resolve_task=_resolver_for(f)) for f in files]
+    problems: list[Problem] = [p for r in results for p in r.problems]
+    failed = any(r.framework is None for r in results) or (strict and bool(problems))
+    if as_json:
+        _print_json(
+            {
+                "valid": not failed,
+                "files": [
+                    {"file": r.file, "valid": r.framework is not None} for r in results
+                ],
+                "problems": [p.as_dict() for p in problems],
+            }
+        )
+    else:
+        for p in problems:
+            (err if p.severity == "error" else out).print(p.format(), markup=False)
+        for r in results:
+            if r.framework is not None:
+                fw = r.framework.framework
+                warn = f" ({len(r.warnings)} warnings)" if r.warnings else ""
+                out.print(f"{r.file}: valid: {fw.organisation} {fw.name} {fw.version}{warn}", markup=False)
+    raise typer.Exit(EXIT_ERROR if failed else EXIT_OK)
+
+
+@app.command()
+def schema(
+    out_file: Annotated[
+        Path | None, typer.Option("--out", help="Write to this file instead of stdout.")
+    ] = None,
+) -> None:
+    """Print redline's JSON Schema for framework files."""
+    text = json.dumps(S.json_schema(), indent=2) + "\n"
+    if out_file is None:
+        sys.stdout.write(text)
+    else:
+        atomic_write(out_file, text)
+        out.print(f"wrote {out_file}")
+
+
+def _starter_text() -> str:
+    here = Path(__file__).parent / "framework"
+    text = (here / "starter.yaml").read_text(encoding="utf-8")
+    return text.replace("{schema_path}", str((here / "framework.schema.json").resolve()))
+
+
+@app.command()
+def init(
+    path: Annotated[Path, typer.Argument(help="Where to write the framework.")] = Path(
+        "framework.yaml"
+    ),
+    from_org: Annotated[
+        str | None,
+        typer.Option("--from", help="Start from an encoded framework in the registry."),
+    ] = None,
+    force: Annotated[bool, typer.Option(help="Overwrite an existing file.")] = False,
+) -> None:
+    """Write a commented starter framework that validates."""
+    if from_org is not None:
+        raise UserError("--from needs the registry, which this version does not ship yet")
+    if path.exists() and not force:
+        raise UserError(f"{path} exists; pass --force to overwrite it")
+    atomic_write(path, _starter_text())
+    out.print(f"wrote {path}; check it with: redline validate {path}", markup=False)
+
+
+@app.command()
+def commitments(
+    file: Annotated[Path, typer.Argument(help="Framework YAML file.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
+) -> None:
+    """Check a framework against the Frontier AI Safety Commitments I-VIII."""
+    fw = load_checked(file)
+    checks = check_commitments(fw)
+    if as_json:
+        _print_json(
+            {"framework": fw.framework.model_dump(mode="json"), "source": SOURCE,
+             "commitments": [c.as_dict() for c in checks]}
+        )
+        return
+    table = Table(title=f"Seoul commitments: {fw.framework.organisation} {fw.framework.name} {fw.framework.version}", expand=True)
+    table.add_column("#")
+    table.add_column("Commitment")
+    table.add_column("Status")
+    table.add_column("Why")
+    style = {Status.MET: "green", Status.PARTLY: "yellow", Status.MISSING: "red"}
+    for c in checks:
+        why = "\n".join([*c.reasons, *(f"missing: {g}" for g in c.gaps)])
+        table.add_row(
+            c.commitment.number,
+            c.commitment.title,
+            f"[{style[c.status]}]{c.status.value}[/]",
+            why,
+        )
+    out.print(table)
+    out.print(f"Source of the commitments: {SOURCE}", markup=False)
+
+
+@app.command()
+def explain(file: Annotated[Path, typer.Argument(help="Framework YAML file.")]) -> None:
+    """Summarise a framework: domains, ladders, and what each action requires."""
+    from redline.framework.explain import explain as explain_framework
+
+    explain_framework(load_checked(file), out)
+
+
+def main() -> None:
+    try:
+        app()
+    except UserError as exc:
+        err.print(f"error: {exc}", markup=False)
+        sys.exit(EXIT_ERROR)
+    except KeyboardInterrupt:
+        err.print("interrupted")
+        sys.exit(130)
