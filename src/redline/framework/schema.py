@@ -605,6 +605,10 @@ class ScenarioResult(Strict):
     interval: tuple[float, float] | None = Field(
         default=None, description="Confidence interval; defaults to [estimate, estimate]."
     )
+    task_args: dict[str, Any] = Field(
+        default_factory=dict,
+        description="For a safeguard's verification run (e.g. mitigation: io_filter).",
+    )
 
 
 class Determination(Strict):

@@ -1,0 +1,526 @@
+"""``decide(framework, inputs) -> Decision``: a pure, deterministic function.
+
+The rules, in order:
+
+1. Each level's trigger is evaluated in three-valued logic. A comparison is
+   *reached* when the interval at the level's confidence lies wholly on the
+   threshold's side, *not reached* when it lies wholly on the other side, and
+   *unsettled* when it straddles the threshold (or nothing was measured, or the
+   framework leaves the value unspecified). ``all``/``any`` combine as Kleene logic;
+   a manual determination is reached or not as recorded by the role the framework
+   names, unsettled when missing.
+2. The evidence standard turns that into "counts as reached": precautionary counts
+   reached and unsettled, demonstrated counts only reached.
+3. A risk-matrix domain scores its factors and picks the level of the band (or cell)
+   the combined score falls in; a missing factor is scored at its maximum under the
+   precautionary reading, and the decision says so.
+4. Per action: forbidden if any counted level forbids it; otherwise the required
+   safeguards are the union over counted levels plus baseline rules; blocked when one
+   is not in place (a safeguard with a verification is in place only when the
+   verification passes; for open-weights release, safeguards the weights' holder can
+   remove do not count); allowed with conditions when safeguards are required and in
+   place; allowed when nothing is required.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from redline.decide.model import (
+    Decision,
+    DomainOutcome,
+    Inputs,
+    LevelOutcome,
+    Measurement,
+    RequiredSignOff,
+    SafeguardOutcome,
+    Status,
+    Verdict,
+    VerdictKind,
+)
+from redline.framework import schema as S
+
+_PRECAUTIONARY = S.EvidenceStandard.PRECAUTIONARY
+
+
+def _fmt(x: float) -> str:
+    return f"{x:.3g}"
+
+
+class _Context:
+    def __init__(self, fw: S.Framework, inputs: Inputs) -> None:
+        self.fw = fw
+        self.measurements: dict[tuple[str, str], Measurement] = {}
+        self.verifications: dict[tuple[str, str, str], Measurement] = {}
+        for m in inputs.measurements:
+            if m.task_args:
+                self.verifications[(m.evaluation, m.metric, _args_key(m.task_args))] = m
+            else:
+                self.measurements[(m.evaluation, m.metric)] = m
+        self.determinations = {d.determination: d for d in inputs.determinations}
+        self.claims = {c.id: c for c in inputs.safeguards}
+
+    def metric_of(self, evaluation: str, metric: str | None) -> str:
+        if metric:
+            return metric
+        try:
+            return self.fw.evaluation(evaluation).metric
+        except KeyError:
+            return "?"
+
+
+def _args_key(args: dict[str, object]) -> str:
+    return ",".join(f"{k}={args[k]}" for k in sorted(args))
+
+
+# ------------------------------------------------------------------ conditions
+
+
+def _compare(
+    ctx: _Context, c: S.Comparison, confidence: float, *, measurement: Measurement | None = None
+) -> tuple[Status, str]:
+    metric = ctx.metric_of(c.evaluation, c.metric)
+    name = f"{c.evaluation}.{metric} {c.op.value}"
+    if isinstance(c.value, S.Unspecified):
+        note = f" ({c.value.note})" if c.value.note else ""
+        return Status.UNSETTLED, f"{name} ?: the framework leaves the threshold unspecified{note}"
+    t = float(c.value)
+    name = f"{name} {_fmt(t)}"
+    m = measurement if measurement is not None else ctx.measurements.get((c.evaluation, metric))
+    if m is None:
+        return Status.UNSETTLED, f"{name}: not measured"
+    iv = m.interval(confidence)
+    if iv is None:
+        return Status.UNSETTLED, f"{name}: no interval at {confidence:.0%} confidence"
+    lo, hi = iv
+    where = f"estimate {_fmt(m.estimate)}, {confidence:.0%} interval [{_fmt(lo)}, {_fmt(hi)}]"
+    if c.op is S.Op.GE:
+        shown, ruled_out = lo >= t, hi < t
+    elif c.op is S.Op.GT:
+        shown, ruled_out = lo > t, hi <= t
+    elif c.op is S.Op.LE:
+        shown, ruled_out = hi <= t, lo > t
+    else:
+        shown, ruled_out = hi < t, lo >= t
+    if shown:
+        return Status.REACHED, f"{name}: shown ({where})"
+    if ruled_out:
+        return Status.NOT_REACHED, f"{name}: ruled out ({where})"
+    return Status.UNSETTLED, f"{name}: unsettled, the interval straddles the threshold ({where})"
+
+
+def _manual(ctx: _Context, m: S.ManualDetermination) -> tuple[Status, str]:
+    d = ctx.determinations.get(m.id)
+    if d is None:
+        return Status.UNSETTLED, f"manual determination {m.id!r} by {m.determined_by}: not recorded"
+    if d.by != m.determined_by:
+        return (
+            Status.UNSETTLED,
+            f"manual determination {m.id!r} was recorded by {d.by!r}, but the framework "
+            f"names {m.determined_by!r}: not counted",
+        )
+    if d.reached is None:
+        return Status.UNSETTLED, f"manual determination {m.id!r} has a score, not reached: true/false"
+    status = Status.REACHED if d.reached else Status.NOT_REACHED
+    word = "reached" if d.reached else "not reached"
+    return status, f"{m.determined_by} determined {m.id!r} {word}: {d.rationale}"
+
+
+def _evaluate(
+    ctx: _Context, cond: S.Condition, confidence: float, reasons: list[str], depth: int = 0
+) -> Status:
+    pad = "  " * depth
+    if isinstance(cond, S.Comparison):
+        status, why = _compare(ctx, cond, confidence)
+        reasons.append(pad + why)
+        return status
+    if isinstance(cond, S.ManualCondition):
+        status, why = _manual(ctx, cond.manual)
+        reasons.append(pad + why)
+        return status
+    if isinstance(cond, S.AllCondition):
+        reasons.append(pad + "all of:")
+        parts = [_evaluate(ctx, c, confidence, reasons, depth + 1) for c in cond.all]
+        if Status.NOT_REACHED in parts:
+            return Status.NOT_REACHED
+        return Status.REACHED if all(p is Status.REACHED for p in parts) else Status.UNSETTLED
+    reasons.append(pad + "any of:")
+    parts = [_evaluate(ctx, c, confidence, reasons, depth + 1) for c in cond.any]
+    if Status.REACHED in parts:
+        return Status.REACHED
+    return Status.NOT_REACHED if all(p is Status.NOT_REACHED for p in parts) else Status.UNSETTLED
+
+
+def _counts(status: Status, standard: S.EvidenceStandard) -> bool:
+    if status is Status.REACHED:
+        return True
+    return status is Status.UNSETTLED and standard is _PRECAUTIONARY
+
+
+# --------------------------------------------------------------------- domains
+
+
+def _ladder(ctx: _Context, d: S.RiskDomain) -> list[LevelOutcome]:
+    out = []
+    for lv in d.levels:
+        reasons: list[str] = []
+        assert lv.trigger is not None
+        status = _evaluate(ctx, lv.trigger, lv.evidence.confidence, reasons)
+        counts = _counts(status, lv.evidence.standard)
+        if status is Status.UNSETTLED:
+            reasons.append(
+                f"unsettled under the {lv.evidence.standard.value} standard: "
+                + ("counts as reached" if counts else "not counted until shown")
+            )
+        out.append(_level(d, lv, status, counts, reasons))
+    return out
+
+
+def _level(
+    d: S.RiskDomain, lv: S.CapabilityLevel, status: Status, counts: bool, reasons: list[str]
+) -> LevelOutcome:
+    return LevelOutcome(
+        domain=d.id,
+        level=lv.id,
+        name=lv.name,
+        kind=lv.kind.value,
+        status=status,
+        counts_as_reached=counts,
+        standard=lv.evidence.standard.value,
+        confidence=lv.evidence.confidence,
+        reasons=reasons,
+    )
+
+
+def _factor_score(ctx: _Context, f: S.RiskFactor, reasons: list[str]) -> int:
+    src = f.source
+    if isinstance(src, S.ManualFactorSource):
+        m = src.manual
+        d = ctx.determinations.get(m.id)
+        if d is None or d.score is None or d.by != m.determined_by or d.score not in f.scores:
+            why = "not recorded" if d is None else (
+                f"recorded by {d.by!r}, framework names {m.determined_by!r}"
+                if d.by != m.determined_by
+                else f"score {d.score} is not one of {f.scores}"
+            )
+            reasons.append(f"{f.name}: {why}; scored at its maximum {f.scores[-1]} (precautionary)")
+            return f.scores[-1]
+        reasons.append(f"{f.name} = {d.score} ({m.determined_by}: {d.rationale})")
+        return d.score
+    metric = ctx.metric_of(src.evaluation, src.metric)
+    meas = ctx.measurements.get((src.evaluation, metric))
+    if meas is None:
+        reasons.append(f"{f.name}: {src.evaluation}.{metric} not measured; scored at its maximum")
+        return f.scores[-1]
+    # The risky end of the widest interval available: factors are scored cautiously.
+    ivs = sorted(meas.intervals.items())
+    upper = ivs[-1][1][1] if ivs else meas.estimate
+    score = f.scores[0]
+    for edge, s in zip(src.bins, f.scores, strict=True):
+        if upper >= edge:
+            score = s
+    reasons.append(f"{f.name} = {score} from {src.evaluation}.{metric} upper bound {_fmt(upper)}")
+    return score
+
+
+def _matrix(ctx: _Context, d: S.RiskDomain) -> list[LevelOutcome]:
+    m = d.risk_matrix
+    assert m is not None
+    reasons: list[str] = []
+    scores = {f.id: _factor_score(ctx, f, reasons) for f in m.factors}
+    chosen: str | None = None
+    if m.combine == "lookup":
+        for cell in m.cells:
+            if all(scores.get(k) == v for k, v in cell.when.items()):
+                chosen = cell.level
+                reasons.append(f"cell {cell.when} -> {cell.level}")
+                break
+        if chosen is None:
+            chosen = d.levels[-1].id
+            reasons.append(f"no cell matches {scores}; the most severe level {chosen} applies")
+    else:
+        values = list(scores.values())
+        if m.combine == "product":
+            total = 1.0
+            for v in values:
+                total *= v
+        elif m.combine == "sum":
+            total = float(sum(values))
+        else:
+            total = float(max(values))
+        reasons.append(f"{m.combine} of factor scores = {_fmt(total)}")
+        for band in m.bands:
+            if total >= band.score_at_least:
+                chosen = band.level
+        if chosen is None:
+            reasons.append("below every band: no level applies")
+    out = []
+    for lv in d.levels:
+        hit = lv.id == chosen
+        status = Status.REACHED if hit else Status.NOT_REACHED
+        out.append(_level(d, lv, status, hit, reasons if hit else []))
+    return out
+
+
+def _domain(ctx: _Context, d: S.RiskDomain) -> DomainOutcome:
+    levels = _matrix(ctx, d) if d.risk_matrix is not None else _ladder(ctx, d)
+    counted = [lo for lo in levels if lo.counts_as_reached]
+    return DomainOutcome(
+        domain=d.id,
+        name=d.name,
+        highest_level=counted[-1].level if counted else None,
+        levels=levels,
+        counted_unsettled=[lo.level for lo in counted if lo.status is Status.UNSETTLED],
+    )
+
+
+# ------------------------------------------------------------------- safeguards
+
+
+def _safeguards(ctx: _Context) -> dict[str, SafeguardOutcome]:
+    fw = ctx.fw
+    claimed = set(ctx.claims)
+    # Claiming a standard claims its components.
+    changed = True
+    while changed:
+        changed = False
+        for s in fw.safeguards:
+            if s.id in claimed:
+                for c in s.comprises:
+                    if c not in claimed:
+                        claimed.add(c)
+                        changed = True
+
+    verified: dict[str, tuple[str, list[str]]] = {}
+    for s in fw.safeguards:
+        reasons: list[str] = []
+        if s.verification is None:
+            verified[s.id] = ("none", reasons)
+            continue
+        v = s.verification
+        metric = ctx.metric_of(v.evaluation, v.metric)
+        key = (v.evaluation, metric, _args_key(v.task_args))
+        meas = ctx.verifications.get(key) if v.task_args else ctx.measurements.get(key[:2])
+        if meas is None:
+            args = f" with {_args_key(v.task_args)}" if v.task_args else ""
+            reasons.append(f"verification {v.evaluation}{args} not run")
+            verified[s.id] = ("not_run", reasons)
+            continue
+        comparison = S.Comparison(evaluation=v.evaluation, metric=metric, op=v.op, value=v.value)
+        status, why = _compare(ctx, comparison, v.confidence, measurement=meas)
+        reasons.append("verification: " + why)
+        verified[s.id] = ("passed" if status is Status.REACHED else "failed", reasons)
+
+    in_place: dict[str, bool] = {}
+
+    def place(sid: str, stack: tuple[str, ...] = ()) -> bool:
+        if sid in in_place:
+            return in_place[sid]
+        if sid in stack:
+            return False
+        s = fw.safeguard(sid)
+        ok = sid in claimed and verified[sid][0] in ("passed", "none")
+        if s.comprises:
+            ok = sid in claimed and all(place(c, (*stack, sid)) for c in s.comprises)
+            ok = ok and verified[sid][0] in ("passed", "none")
+        in_place[sid] = ok
+        return ok
+
+    for s in fw.safeguards:
+        place(s.id)
+    # Implication: a stronger safeguard in place satisfies the weaker ones it implies.
+    implied_by: dict[str, str] = {}
+    changed = True
+    while changed:
+        changed = False
+        for s in fw.safeguards:
+            if in_place.get(s.id):
+                for weaker in s.implies:
+                    if not in_place.get(weaker):
+                        in_place[weaker] = True
+                        implied_by[weaker] = s.id
+                        changed = True
+
+    out: dict[str, SafeguardOutcome] = {}
+    for s in fw.safeguards:
+        status, reasons = verified[s.id]
+        reasons = list(reasons)
+        if s.id in implied_by:
+            reasons.append(f"satisfied by {implied_by[s.id]}, which implies it")
+        elif s.id not in claimed:
+            reasons.append("not stated as in place")
+        elif s.comprises and not in_place[s.id]:
+            missing = [c for c in s.comprises if not in_place.get(c)]
+            reasons.append("components not in place: " + ", ".join(missing))
+        out[s.id] = SafeguardOutcome(
+            id=s.id,
+            name=s.name,
+            claimed=s.id in claimed,
+            in_place=in_place[s.id],
+            verification=status,  # type: ignore[arg-type]
+            removable_by_weight_holder=s.removable,
+            reasons=reasons,
+        )
+    return out
+
+
+# ---------------------------------------------------------------------- verdicts
+
+
+def _req_label(req: S.Requirement) -> str:
+    return " | ".join(req.any_of) if isinstance(req, S.AnyOfSafeguards) else req
+
+
+def _req_ids(req: S.Requirement) -> list[str]:
+    return list(req.any_of) if isinstance(req, S.AnyOfSafeguards) else [req]
+
+
+def _usable(sid: str, action: S.Action, outcomes: dict[str, SafeguardOutcome]) -> tuple[bool, str]:
+    o = outcomes.get(sid)
+    if o is None:
+        return False, f"{sid}: unknown safeguard"
+    if not o.in_place:
+        return False, f"{sid}: not in place" + (f" ({'; '.join(o.reasons)})" if o.reasons else "")
+    if action is S.Action.OPEN_WEIGHTS_RELEASE and o.removable_by_weight_holder:
+        return False, f"{sid}: whoever holds open weights can remove it, so it does not count"
+    return True, f"{sid}: in place"
+
+
+def _verdict(
+    ctx: _Context,
+    action: S.Action,
+    domains: list[DomainOutcome],
+    outcomes: dict[str, SafeguardOutcome],
+) -> Verdict:
+    fw = ctx.fw
+    reasons: list[str] = []
+    forbidding: list[str] = []
+    required: list[tuple[S.Requirement, str]] = []
+    for dom in domains:
+        for lo in dom.levels:
+            if not lo.counts_as_reached:
+                continue
+            _, lv = fw.level(lo.level)
+            req = lv.requirement(action)
+            basis = "reached" if lo.status is Status.REACHED else "not ruled out"
+            if req == S.ActionRequirement.FORBIDDEN:
+                forbidding.append(lo.level)
+                reasons.append(
+                    f"level {lo.level} ({lo.kind}, {basis} under the {lo.standard} standard) "
+                    f"forbids {action.value}"
+                )
+            elif isinstance(req, list) and req:
+                for r in req:
+                    required.append((r, f"level {lo.level} ({basis})"))
+    for rule in fw.rules:
+        if rule.kind is S.RuleKind.BASELINE and action in rule.actions:
+            for r in rule.requires:
+                required.append((r, f"baseline rule {rule.id}"))
+
+    # Deduplicate requirements, keeping every source for the reasons chain.
+    merged: dict[str, tuple[S.Requirement, list[str]]] = {}
+    for r, source in required:
+        label = _req_label(r)
+        merged.setdefault(label, (r, []))[1].append(source)
+
+    missing: list[str] = []
+    conditions: list[str] = []
+    for label, (r, sources) in merged.items():
+        checks = [_usable(sid, action, outcomes) for sid in _req_ids(r)]
+        ok = [sid for sid, (good, _) in zip(_req_ids(r), checks, strict=True) if good]
+        why = "; ".join(msg for _, msg in checks)
+        if ok:
+            conditions.extend(ok[:1] if len(ok) == 1 else ok)
+            reasons.append(f"{', '.join(sources)} requires {label}: {why}")
+        else:
+            missing.append(label)
+            reasons.append(f"{', '.join(sources)} requires {label}: MISSING ({why})")
+
+    halts = [r for r in fw.rules if r.kind is S.RuleKind.HALT and action in r.actions]
+    if forbidding:
+        kind = VerdictKind.FORBIDDEN
+        reasons.append(
+            "an intolerable level forbids this action: no safeguard can make it acceptable"
+        )
+    elif missing:
+        kind = VerdictKind.BLOCKED
+        for h in halts:
+            reasons.append(f"halting rule {h.id}: {h.statement}")
+    elif merged:
+        kind = VerdictKind.ALLOWED_WITH_CONDITIONS
+    else:
+        kind = VerdictKind.ALLOWED
+        reasons.append("no reached level and no baseline rule requires a safeguard for this action")
+    for r in fw.rules:
+        if r.kind is S.RuleKind.OTHER and action in r.actions:
+            reasons.append(f"rule {r.id} (recorded, not executed): {r.statement}")
+
+    return Verdict(
+        action=action,
+        verdict=kind,
+        required=list(merged),
+        conditions=sorted(set(conditions)) if kind is VerdictKind.ALLOWED_WITH_CONDITIONS else [],
+        missing=missing,
+        forbidding_levels=forbidding,
+        reasons=reasons,
+        sign_off=_sign_offs(fw, action, domains),
+    )
+
+
+def _sign_offs(
+    fw: S.Framework, action: S.Action, domains: list[DomainOutcome]
+) -> list[RequiredSignOff]:
+    counted = {
+        lo.level
+        for d in domains
+        for lo in d.levels
+        if lo.counts_as_reached and lo.kind != S.LevelKind.ALERT.value
+    }
+    out = []
+    for so in fw.governance.sign_off:
+        if action not in so.actions:
+            continue
+        if so.when == "always":
+            why = f"every {action.value} decision"
+        elif so.when == "any_level_reached":
+            if not counted:
+                continue
+            why = "a level is reached: " + ", ".join(sorted(counted))
+        else:
+            hit = sorted(counted & set(so.levels))
+            if not hit:
+                continue
+            why = "levels reached: " + ", ".join(hit)
+        out.append(RequiredSignOff(roles=list(so.roles), rule=so.rule, why=why))
+    return out
+
+
+def _iter_domains(ctx: _Context) -> Iterable[DomainOutcome]:
+    for d in ctx.fw.domains:
+        yield _domain(ctx, d)
+
+
+def decide(framework: S.Framework, inputs: Inputs) -> Decision:
+    """Verdicts for every action under ``framework`` given ``inputs``. Pure."""
+    ctx = _Context(framework, inputs)
+    domains = list(_iter_domains(ctx))
+    outcomes = _safeguards(ctx)
+    verdicts = [_verdict(ctx, a, domains, outcomes) for a in S.ACTIONS]
+    notes = []
+    for dom in domains:
+        if dom.counted_unsettled:
+            notes.append(
+                f"{dom.domain}: {', '.join(dom.counted_unsettled)} counted as reached because "
+                "the evidence could not rule them out (precautionary standard)"
+            )
+    unknown_claims = sorted(set(ctx.claims) - {s.id for s in framework.safeguards})
+    if unknown_claims:
+        notes.append("claimed safeguards the framework does not define: " + ", ".join(unknown_claims))
+    return Decision(
+        framework_id=framework.framework.id,
+        framework_version=framework.framework.version,
+        verdicts=verdicts,
+        domains=domains,
+        safeguards=list(outcomes.values()),
+        notes=notes,
+    )
