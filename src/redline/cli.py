@@ -108,9 +108,7 @@ def validate(
         _print_json(
             {
                 "valid": not failed,
-                "files": [
-                    {"file": r.file, "valid": r.framework is not None} for r in results
-                ],
+                "files": [{"file": r.file, "valid": r.framework is not None} for r in results],
                 "problems": [p.as_dict() for p in problems],
             }
         )
@@ -121,7 +119,9 @@ def validate(
             if r.framework is not None:
                 fw = r.framework.framework
                 warn = f" ({len(r.warnings)} warnings)" if r.warnings else ""
-                out.print(f"{r.file}: valid: {fw.organisation} {fw.name} {fw.version}{warn}", markup=False)
+                out.print(
+                    f"{r.file}: valid: {fw.organisation} {fw.name} {fw.version}{warn}", markup=False
+                )
     raise typer.Exit(EXIT_ERROR if failed else EXIT_OK)
 
 
@@ -176,11 +176,17 @@ def commitments(
     checks = check_commitments(fw)
     if as_json:
         _print_json(
-            {"framework": fw.framework.model_dump(mode="json"), "source": SOURCE,
-             "commitments": [c.as_dict() for c in checks]}
+            {
+                "framework": fw.framework.model_dump(mode="json"),
+                "source": SOURCE,
+                "commitments": [c.as_dict() for c in checks],
+            }
         )
         return
-    table = Table(title=f"Seoul commitments: {fw.framework.organisation} {fw.framework.name} {fw.framework.version}", expand=True)
+    table = Table(
+        title=f"Seoul commitments: {fw.framework.organisation} {fw.framework.name} {fw.framework.version}",
+        expand=True,
+    )
     table.add_column("#")
     table.add_column("Commitment")
     table.add_column("Status")
@@ -204,6 +210,199 @@ def explain(file: Annotated[Path, typer.Argument(help="Framework YAML file.")]) 
     from redline.framework.explain import explain as explain_framework
 
     explain_framework(load_checked(file), out)
+
+
+# ------------------------------------------------------------ measure, decide
+
+
+ActionOpt = Annotated[
+    list[S.Action] | None,
+    typer.Option("--action", help="Gate on this action (repeatable); default: all actions."),
+]
+
+
+def _decision_exit(decision: Any, actions: list[S.Action] | None) -> int:
+    from redline.decide.model import VerdictKind
+
+    worst = decision.worst(actions or None)
+    if worst is VerdictKind.FORBIDDEN:
+        return EXIT_FORBIDDEN
+    if worst is VerdictKind.BLOCKED:
+        return EXIT_BLOCKED
+    return EXIT_OK
+
+
+def _parse_model_args(items: list[str] | None) -> dict[str, Any]:
+    from ruamel.yaml import YAML
+
+    out: dict[str, Any] = {}
+    for item in items or []:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise UserError(f"-M expects key=value, got {item!r}")
+        try:
+            out[key] = YAML(typ="safe", pure=True).load(value) if value else ""
+        except Exception:
+            out[key] = value
+    return out
+
+
+def _inputs(
+    fw: S.Framework, safeguards: Path | None, determinations: Path | None
+) -> tuple[list[Any], list[S.Determination]]:
+    from redline.decide.inputs import load_determinations, load_safeguards
+    from redline.framework.load import FrameworkError
+
+    try:
+        claims = load_safeguards(safeguards, fw) if safeguards else []
+        dets = load_determinations(determinations, fw) if determinations else []
+    except FrameworkError as exc:
+        for p in exc.problems:
+            err.print(p.format(), markup=False)
+        raise typer.Exit(EXIT_ERROR) from None
+    return claims, dets
+
+
+SafeguardsOpt = Annotated[
+    Path | None, typer.Option("--safeguards", help="YAML file: safeguards in place, with evidence.")
+]
+DeterminationsOpt = Annotated[
+    Path | None, typer.Option("--determinations", help="YAML file: manual determinations.")
+]
+
+
+@app.command()
+def assess(
+    framework: Annotated[Path, typer.Argument(help="Framework YAML file.")],
+    model: Annotated[
+        str, typer.Option("--model", "-m", help="Any Inspect model string; default: the embedded model.")
+    ] = "gguf/smollm2",
+    model_arg: Annotated[
+        list[str] | None, typer.Option("-M", help="Model argument key=value (repeatable).")
+    ] = None,
+    action: ActionOpt = None,
+    safeguards: SafeguardsOpt = None,
+    determinations: DeterminationsOpt = None,
+    out_dir: Annotated[
+        Path | None, typer.Option("--out", help="Output directory (logs, results, decision).")
+    ] = None,
+    limit: Annotated[
+        int | None, typer.Option(help="At most N samples per evaluation (for smoke tests).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print results and decision as JSON.")] = False,
+) -> None:
+    """Measure a model against a framework's evaluations and decide each action.
+
+    Exit 0 allowed (with or without conditions), 3 blocked, 4 forbidden, 1 error.
+    """
+    from redline.decide.engine import decide as run_decide
+    from redline.decide.model import Inputs
+    from redline.measure.assess import AssessOptions, MeasureError, run_assessment
+    from redline.publish.terminal import render_decision, render_results
+
+    fw = load_checked(framework)
+    claims, dets = _inputs(fw, safeguards, determinations)
+    if out_dir is None:
+        safe_model = model.replace("/", "_").replace(":", "_")
+        out_dir = Path("redline-out") / f"{fw.framework.id}-{fw.framework.version}" / safe_model
+    options = AssessOptions(
+        model=model,
+        model_args=_parse_model_args(model_arg),
+        out_dir=out_dir,
+        limit=limit,
+        display="none" if as_json or not sys.stdout.isatty() else "rich",
+        claimed=[c.id for c in claims],
+    )
+    if not as_json:
+        out.print(f"Assessing {model} against {fw.framework.name} {fw.framework.version}", markup=False)
+    try:
+        results = run_assessment(
+            fw, framework, options, on_progress=None if as_json else lambda m: out.print(m, markup=False)
+        )
+    except MeasureError as exc:
+        err.print(f"error: {exc}", markup=False)
+        raise typer.Exit(EXIT_ERROR) from None
+    decision = run_decide(
+        fw, Inputs(measurements=results.measurements(), safeguards=claims, determinations=dets)
+    )
+    atomic_write(out_dir / "results.json", results.model_dump_json(indent=2))
+    atomic_write(out_dir / "decision.json", decision.model_dump_json(indent=2))
+    code = _decision_exit(decision, action)
+    if as_json:
+        _print_json(
+            {
+                "results": results.model_dump(mode="json"),
+                "decision": decision.model_dump(mode="json"),
+                "exit_code": code,
+            }
+        )
+    else:
+        render_results(results, out)
+        render_decision(decision, out, actions=[a.value for a in action] if action else None)
+        out.print(f"Results: {out_dir / 'results.json'}  Inspect logs: {out_dir / 'logs'} "
+                  f"(open with: inspect view --log-dir {out_dir / 'logs'})", markup=False)
+    raise typer.Exit(code)
+
+
+@app.command()
+def decide(
+    framework: Annotated[Path, typer.Argument(help="Framework YAML file.")],
+    results_file: Annotated[Path, typer.Argument(help="results.json from redline assess.")],
+    action: ActionOpt = None,
+    safeguards: SafeguardsOpt = None,
+    determinations: DeterminationsOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the decision as JSON.")] = False,
+) -> None:
+    """Re-decide from stored results without re-running evaluations."""
+    from pydantic import ValidationError
+
+    from redline.decide.engine import decide as run_decide
+    from redline.decide.model import Inputs
+    from redline.measure.results import Results
+    from redline.publish.terminal import render_decision
+
+    fw = load_checked(framework)
+    claims, dets = _inputs(fw, safeguards, determinations)
+    try:
+        results = Results.model_validate_json(results_file.read_bytes())
+    except FileNotFoundError:
+        raise UserError(f"{results_file}: no such file") from None
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(x) for x in first["loc"])
+        raise UserError(f"{results_file}: not a redline results document ({where}: {first['msg']})") from None
+    decision = run_decide(
+        fw, Inputs(measurements=results.measurements(), safeguards=claims, determinations=dets)
+    )
+    code = _decision_exit(decision, action)
+    if as_json:
+        _print_json({"decision": decision.model_dump(mode="json"), "exit_code": code})
+    else:
+        render_decision(decision, out, actions=[a.value for a in action] if action else None)
+    raise typer.Exit(code)
+
+
+@app.command(name="test")
+def test_framework(
+    framework: Annotated[Path, typer.Argument(help="Framework YAML file.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print outcomes as JSON.")] = False,
+) -> None:
+    """Run the framework's self-tests (scenarios -> expected verdicts). Exit 1 on failure."""
+    from redline.decide.selftest import run_self_tests
+
+    fw = load_checked(framework)
+    outcomes = run_self_tests(fw)
+    if as_json:
+        _print_json([{"name": o.name, "passed": o.passed, "failures": o.failures} for o in outcomes])
+    else:
+        for o in outcomes:
+            mark = "[green]PASS[/]" if o.passed else "[red]FAIL[/]"
+            out.print(f"{mark} {o.name}")
+            for f in o.failures:
+                out.print(f"     {f}", markup=False)
+        n_pass = sum(o.passed for o in outcomes)
+        out.print(f"{n_pass} passed, {len(outcomes) - n_pass} failed")
+    raise typer.Exit(EXIT_OK if all(o.passed for o in outcomes) else EXIT_ERROR)
 
 
 def main() -> None:

@@ -120,7 +120,10 @@ def _manual(ctx: _Context, m: S.ManualDetermination) -> tuple[Status, str]:
             f"names {m.determined_by!r}: not counted",
         )
     if d.reached is None:
-        return Status.UNSETTLED, f"manual determination {m.id!r} has a score, not reached: true/false"
+        return (
+            Status.UNSETTLED,
+            f"manual determination {m.id!r} has a score, not reached: true/false",
+        )
     status = Status.REACHED if d.reached else Status.NOT_REACHED
     word = "reached" if d.reached else "not reached"
     return status, f"{m.determined_by} determined {m.id!r} {word}: {d.rationale}"
@@ -198,10 +201,14 @@ def _factor_score(ctx: _Context, f: S.RiskFactor, reasons: list[str]) -> int:
         m = src.manual
         d = ctx.determinations.get(m.id)
         if d is None or d.score is None or d.by != m.determined_by or d.score not in f.scores:
-            why = "not recorded" if d is None else (
-                f"recorded by {d.by!r}, framework names {m.determined_by!r}"
-                if d.by != m.determined_by
-                else f"score {d.score} is not one of {f.scores}"
+            why = (
+                "not recorded"
+                if d is None
+                else (
+                    f"recorded by {d.by!r}, framework names {m.determined_by!r}"
+                    if d.by != m.determined_by
+                    else f"score {d.score} is not one of {f.scores}"
+                )
             )
             reasons.append(f"{f.name}: {why}; scored at its maximum {f.scores[-1]} (precautionary)")
             return f.scores[-1]
@@ -515,7 +522,9 @@ def decide(framework: S.Framework, inputs: Inputs) -> Decision:
             )
     unknown_claims = sorted(set(ctx.claims) - {s.id for s in framework.safeguards})
     if unknown_claims:
-        notes.append("claimed safeguards the framework does not define: " + ", ".join(unknown_claims))
+        notes.append(
+            "claimed safeguards the framework does not define: " + ", ".join(unknown_claims)
+        )
     return Decision(
         framework_id=framework.framework.id,
         framework_version=framework.framework.version,

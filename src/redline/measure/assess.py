@@ -1,0 +1,552 @@
+"""Run a framework's evaluations on a model through Inspect and summarise them.
+
+One assessment = one Inspect eval set under ``OUT/logs``: every (evaluation,
+elicitation strategy) pair, plus the verification runs of the safeguards the
+developer claims, is its own Inspect task. Re-running the same command resumes:
+Inspect's ``eval_set`` reuses the logs of tasks that already succeeded.
+
+Per task, redline fixes the order in which samples are drawn (a seeded shuffle of
+the pool) and, when the evaluation allows it, stops early through Inspect's
+early-stopping protocol once every threshold that depends on the evaluation is
+settled by an anytime-valid confidence sequence (see docs/statistics.md).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import random
+import time
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from importlib.metadata import version as pkg_version
+from pathlib import Path
+from typing import Any
+
+from redline.framework import schema as S
+from redline.measure import stats
+from redline.measure.results import (
+    EvaluationResult,
+    FrameworkRef,
+    Interval,
+    ModelRef,
+    Results,
+    StrategyRun,
+    Tokens,
+)
+from redline.measure.tasks import parse_task
+
+
+class MeasureError(Exception):
+    """An evaluation could not be run or its log is unusable; names the evaluation."""
+
+
+DEFAULT_MODEL = "gguf/smollm2"
+REPORT_CONFIDENCE = 0.95
+
+
+@dataclass
+class RunSpec:
+    """One Inspect task of the assessment."""
+
+    evaluation: S.Evaluation
+    purpose: str  # "capability" | "verification"
+    strategy: str
+    task_args: dict[str, Any]
+    extra_args: dict[str, Any]  # verification arguments (part of the result's identity)
+    thresholds: list[float]
+    confidences: list[float]  # confidences the decision needs for this evaluation
+    k: int  # number of strategies the maximum is taken over
+    solver: str | None = None
+    log: Path | None = None
+    order: list[str | int] = field(default_factory=list)
+    pool_size: int = 0
+
+    @property
+    def key(self) -> str:
+        args = json.dumps(self.task_args, sort_keys=True, default=str)
+        return f"{self.evaluation.id}/{self.strategy}/{args}"
+
+    @property
+    def stop_confidence(self) -> float:
+        return stats.adjusted_confidence(max(self.confidences), self.k)
+
+
+def _comparisons(
+    cond: S.Condition | None,
+) -> list[S.Comparison]:
+    if cond is None:
+        return []
+    if isinstance(cond, S.Comparison):
+        return [cond]
+    if isinstance(cond, S.AllCondition):
+        return [c for sub in cond.all for c in _comparisons(sub)]
+    if isinstance(cond, S.AnyCondition):
+        return [c for sub in cond.any for c in _comparisons(sub)]
+    return []
+
+
+def plan(fw: S.Framework, claimed: Sequence[str] = ()) -> list[RunSpec]:
+    """The Inspect runs an assessment needs: capability evaluations referenced by
+    triggers or factors, and verifications of the claimed safeguards."""
+    thresholds: dict[str, set[float]] = {}
+    confidences: dict[str, set[float]] = {}
+    for d in fw.domains:
+        for lv in d.levels:
+            for c in _comparisons(lv.trigger):
+                thresholds.setdefault(c.evaluation, set())
+                confidences.setdefault(c.evaluation, set()).add(lv.evidence.confidence)
+                if isinstance(c.value, float | int):
+                    thresholds[c.evaluation].add(float(c.value))
+        if d.risk_matrix is not None:
+            for f in d.risk_matrix.factors:
+                if isinstance(f.source, S.MetricFactorSource):
+                    thresholds.setdefault(f.source.evaluation, set()).update(f.source.bins)
+                    confidences.setdefault(f.source.evaluation, set()).add(REPORT_CONFIDENCE)
+    specs: list[RunSpec] = []
+    for e in fw.evaluations:
+        if e.id not in thresholds:
+            continue
+        strategies = e.elicitation or [S.Elicitation(id="default")]
+        confs = sorted(confidences[e.id] | {REPORT_CONFIDENCE})
+        for st in strategies:
+            specs.append(
+                RunSpec(
+                    evaluation=e,
+                    purpose="capability",
+                    strategy=st.id,
+                    task_args={**e.task_args, **st.task_args},
+                    extra_args={},
+                    thresholds=sorted(thresholds[e.id]),
+                    confidences=confs,
+                    k=len(strategies),
+                    solver=st.solver,
+                )
+            )
+    wanted = _claimed_with_components(fw, claimed)
+    seen: set[str] = set()
+    for s in fw.safeguards:
+        v = s.verification
+        if v is None or s.id not in wanted:
+            continue
+        e = fw.evaluation(v.evaluation)
+        spec = RunSpec(
+            evaluation=e,
+            purpose="verification",
+            strategy="default",
+            task_args={**e.task_args, **v.task_args},
+            extra_args=dict(v.task_args),
+            thresholds=[v.value],
+            confidences=sorted({v.confidence, REPORT_CONFIDENCE}),
+            k=1,
+        )
+        if spec.key not in seen and not any(
+            x.key == spec.key and x.purpose == "capability" for x in specs
+        ):
+            seen.add(spec.key)
+            specs.append(spec)
+    return specs
+
+
+def _claimed_with_components(fw: S.Framework, claimed: Sequence[str]) -> set[str]:
+    out = set(claimed)
+    changed = True
+    while changed:
+        changed = False
+        for s in fw.safeguards:
+            if s.id in out:
+                for c in [*s.comprises]:
+                    if c not in out:
+                        out.add(c)
+                        changed = True
+    return out
+
+
+# ---------------------------------------------------------------- Inspect tasks
+
+
+def _order(samples: list[Any], seed: int, cluster_by: str | None) -> list[Any]:
+    """Seeded random order of the pool; whole clusters stay together when the suite
+    groups items, so a prefix of the order is a sample of clusters."""
+    rng = random.Random(seed)
+    if cluster_by is None:
+        out = list(samples)
+        rng.shuffle(out)
+        return out
+    groups: dict[str, list[Any]] = {}
+    for s in samples:
+        key = str((s.metadata or {}).get(cluster_by, s.id))
+        groups.setdefault(key, []).append(s)
+    keys = sorted(groups)
+    rng.shuffle(keys)
+    out = []
+    for k in keys:
+        members = groups[k]
+        rng.shuffle(members)
+        out.extend(members)
+    return out
+
+
+def build_task(spec: RunSpec, base_dir: Path | None, limit: int | None) -> Any:
+    """An Inspect Task for one run: resolved, reordered, budgeted, early-stopping."""
+    from inspect_ai import task_with
+    from inspect_ai._eval.loader import load_tasks  # stable in the pinned Inspect version
+    from inspect_ai.dataset import MemoryDataset
+
+    ref = parse_task(spec.evaluation.task, base_dir)
+    if ref.kind == "file" and not Path(ref.spec.partition("@")[0]).exists():
+        raise MeasureError(
+            f"evaluation {spec.evaluation.id!r}: task file {ref.spec.partition('@')[0]} not found"
+        )
+    try:
+        import redline._registry  # noqa: F401  (registers bundled suites and the gguf model)
+
+        tasks = load_tasks([ref.spec], dict(spec.task_args))
+    except Exception as exc:  # Inspect raises many types here; each becomes one message
+        hint = ""
+        if ref.package == "inspect_evals":
+            hint = " (is inspect-evals installed? pip install inspect-evals)"
+        raise MeasureError(
+            f"evaluation {spec.evaluation.id!r}: cannot load task {spec.evaluation.task!r}{hint}: "
+            f"{type(exc).__name__}: {exc}"
+        ) from None
+    if len(tasks) != 1:
+        raise MeasureError(
+            f"evaluation {spec.evaluation.id!r}: {spec.evaluation.task!r} names {len(tasks)} "
+            "tasks; name one with path.py@task_name"
+        )
+    task = tasks[0]
+    try:
+        samples = list(task.dataset)
+    except Exception as exc:
+        raise MeasureError(
+            f"evaluation {spec.evaluation.id!r}: cannot read the dataset of "
+            f"{spec.evaluation.task!r}: {type(exc).__name__}: {exc}"
+        ) from None
+    sampling = spec.evaluation.sampling
+    ordered = _order(samples, sampling.seed, sampling.cluster_by)
+    spec.pool_size = len(ordered)
+    cap = len(ordered) if sampling.budget == "all" else int(sampling.budget)
+    if limit is not None:
+        cap = min(cap, limit)
+    ordered = ordered[:cap]
+    spec.order = [s.id for s in ordered]
+    plan_hash = hashlib.sha256(
+        json.dumps(
+            [spec.strategy, sampling.seed, sampling.cluster_by, cap, spec.thresholds,
+             spec.stop_confidence, sampling.early_stopping, spec.extra_args],
+            default=str,
+        ).encode()
+    ).hexdigest()[:10]
+    early = None
+    if sampling.early_stopping and spec.thresholds:
+        from redline.measure.sequential import ThresholdEarlyStopping
+
+        early = ThresholdEarlyStopping(
+            thresholds=spec.thresholds,
+            confidence=spec.stop_confidence,
+            score_name=spec.evaluation.scorer,
+            pool_size=spec.pool_size,
+        )
+    version = f"{task.version}+redline.{plan_hash}"
+    kwargs: dict[str, Any] = {
+        "dataset": MemoryDataset(
+            ordered, name=task.dataset.name, location=task.dataset.location, shuffled=True
+        ),
+        "version": version,
+        "metadata": {
+            **(task.metadata or {}),
+            "redline": {
+                "evaluation": spec.evaluation.id,
+                "strategy": spec.strategy,
+                "purpose": spec.purpose,
+                "seed": sampling.seed,
+                "pool_size": spec.pool_size,
+                "run": spec.key,
+            },
+        },
+    }
+    if early is not None:
+        kwargs["early_stopping"] = early
+    if spec.solver:
+        from inspect_ai.solver import chain
+        from inspect_ai._util.registry import registry_create
+
+        try:
+            extra = registry_create("solver", spec.solver)
+        except Exception as exc:
+            raise MeasureError(
+                f"evaluation {spec.evaluation.id!r}: unknown solver {spec.solver!r}: {exc}"
+            ) from None
+        kwargs["solver"] = chain(extra, task.solver)
+    return task_with(task, **kwargs)
+
+
+# ------------------------------------------------------------------- summarising
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _values(spec: RunSpec, log_path: Path) -> tuple[list[float], list[str], list[str | int]]:
+    from inspect_ai.log import read_eval_log_samples
+    from inspect_ai.scorer import value_to_float
+
+    to_float = value_to_float()
+    by_id: dict[str | int, tuple[float, str]] = {}
+    cluster_by = spec.evaluation.sampling.cluster_by
+    for s in read_eval_log_samples(str(log_path), all_samples_required=False):
+        if not s.scores:
+            continue
+        name = spec.evaluation.scorer or next(iter(s.scores))
+        if name not in s.scores:
+            raise MeasureError(
+                f"evaluation {spec.evaluation.id!r}: scorer {name!r} not in the log "
+                f"(scorers: {', '.join(s.scores)})"
+            )
+        value = to_float(s.scores[name].value)
+        cluster = str((s.metadata or {}).get(cluster_by, s.id)) if cluster_by else str(s.id)
+        by_id[s.id] = (float(value), cluster)
+    order = [i for i in spec.order if i in by_id] or list(by_id)
+    values = [by_id[i][0] for i in order]
+    clusters = [by_id[i][1] for i in order]
+    return values, clusters, order
+
+
+def summarise_run(spec: RunSpec, log_path: Path, out_dir: Path) -> StrategyRun:
+    from inspect_ai.log import read_eval_log
+
+    log = read_eval_log(str(log_path), header_only=True)
+    if log.status != "success":
+        why = log.error.message if log.error is not None else log.status
+        raise MeasureError(
+            f"evaluation {spec.evaluation.id!r} ({spec.strategy}): Inspect run ended with status "
+            f"{log.status!r}: {why}. Log: {log_path}"
+        )
+    values, clusters, _ = _values(spec, log_path)
+    if not values:
+        raise MeasureError(f"evaluation {spec.evaluation.id!r}: the log has no scored samples")
+    n = len(values)
+    pool = spec.pool_size or n
+    sampling = spec.evaluation.sampling
+    early = log.results.early_stopping if log.results is not None else None
+    stopped_early = bool(early and early.early_stops)
+    cap = len(spec.order) if spec.order else n
+    if stopped_early:
+        stop = "settled"
+    elif n >= pool:
+        stop = "pool exhausted"
+    elif sampling.budget != "all" and cap >= int(sampling.budget) and n >= cap:
+        stop = "budget"
+    else:
+        stop = "limit"
+    clustered = sampling.cluster_by is not None
+    intervals: list[Interval] = []
+    se: float | None = None
+    n_clusters: int | None = None
+    for conf in spec.confidences:
+        c_k = stats.adjusted_confidence(conf, spec.k)
+        if sampling.early_stopping and spec.thresholds:
+            from redline.measure.sequential import confidence_sequence_interval
+
+            lo, hi, method = confidence_sequence_interval(values, pool, c_k)
+            estimate = sum(values) / n
+        else:
+            summ = stats.summarise(values, clusters if clustered else None, c_k, pool_size=pool)
+            lo, hi = summ.interval
+            method = summ.method
+            estimate = summ.estimate
+        intervals.append(
+            Interval(
+                confidence=conf,
+                lower=lo,
+                upper=hi,
+                method=method,
+                per_strategy_confidence=c_k if spec.k > 1 else None,
+            )
+        )
+    info = stats.summarise(values, clusters if clustered else None, REPORT_CONFIDENCE)
+    se = info.standard_error
+    n_clusters = info.n_clusters if clustered else None
+    usage = log.stats.model_usage if log.stats is not None else {}
+    tokens = Tokens(
+        input=sum(u.input_tokens for u in usage.values()),
+        output=sum(u.output_tokens for u in usage.values()),
+        total=sum(u.total_tokens for u in usage.values()),
+    )
+    duration = 0.0
+    if log.stats is not None and log.stats.started_at and log.stats.completed_at:
+        started = dt.datetime.fromisoformat(log.stats.started_at)
+        completed = dt.datetime.fromisoformat(log.stats.completed_at)
+        duration = (completed - started).total_seconds()
+    return StrategyRun(
+        strategy=spec.strategy,
+        task=spec.evaluation.task,
+        task_args=spec.task_args,
+        log=str(log_path.relative_to(out_dir)) if log_path.is_relative_to(out_dir) else str(log_path),
+        log_sha256=_sha256(log_path),
+        status=log.status,
+        samples_available=pool,
+        samples_used=n,
+        stop_reason=stop,  # type: ignore[arg-type]
+        estimate=sum(values) / n,
+        standard_error=se,
+        n_clusters=n_clusters,
+        intervals=intervals,
+        tokens=tokens,
+        duration_s=duration,
+    )
+
+
+def combine(spec: RunSpec, runs: list[StrategyRun]) -> EvaluationResult:
+    """The evaluation's result: the maximum over strategies, with the interval of the
+    maximum from Bonferroni-adjusted strategy intervals (docs/statistics.md)."""
+    best = max(runs, key=lambda r: r.estimate)
+    intervals = []
+    for conf in spec.confidences:
+        per = [next(iv for iv in r.intervals if iv.confidence == conf) for r in runs]
+        lo, hi = stats.interval_of_max([(iv.lower, iv.upper) for iv in per])
+        intervals.append(
+            Interval(
+                confidence=conf,
+                lower=lo,
+                upper=hi,
+                method=per[0].method + (f" max of {len(runs)}" if len(runs) > 1 else ""),
+                per_strategy_confidence=per[0].per_strategy_confidence,
+            )
+        )
+    return EvaluationResult(
+        evaluation=spec.evaluation.id,
+        purpose=spec.purpose,  # type: ignore[arg-type]
+        metric=spec.evaluation.metric,
+        task=spec.evaluation.task,
+        task_args=spec.extra_args,
+        estimate=best.estimate,
+        best_strategy=best.strategy,
+        intervals=intervals,
+        strategies=runs,
+    )
+
+
+# --------------------------------------------------------------------- running
+
+
+@dataclass
+class AssessOptions:
+    model: str = DEFAULT_MODEL
+    model_args: dict[str, Any] = field(default_factory=dict)
+    out_dir: Path = Path("redline-out")
+    limit: int | None = None
+    display: str = "none"
+    max_tasks: int | None = None
+    claimed: Sequence[str] = ()
+    retry_attempts: int = 1
+
+
+def run_assessment(
+    fw: S.Framework,
+    framework_file: Path,
+    options: AssessOptions,
+    on_progress: Callable[[str], None] | None = None,
+) -> Results:
+    """Measure ``fw``'s evaluations on ``options.model``; write logs and results."""
+    from inspect_ai import eval_set
+    from inspect_ai.log import list_eval_logs, read_eval_log
+
+    started = time.monotonic()
+    out_dir = options.out_dir
+    log_dir = out_dir / "logs"
+    log_dir.mkdir(parents=True, exist_ok=True)
+    specs = plan(fw, options.claimed)
+    if not specs:
+        raise MeasureError("the framework references no evaluation that can be measured")
+    base = framework_file.parent
+    tasks = [build_task(s, base, options.limit) for s in specs]
+    if on_progress:
+        on_progress(f"running {len(tasks)} Inspect tasks on {options.model}")
+    try:
+        ok, logs = eval_set(
+            tasks,
+            log_dir=str(log_dir),
+            model=options.model,
+            model_args=options.model_args,
+            display=options.display,  # type: ignore[arg-type]
+            retry_attempts=options.retry_attempts,
+            max_tasks=options.max_tasks or 1,
+            log_level="error",
+            fail_on_error=True,
+        )
+    except Exception as exc:
+        raise MeasureError(f"Inspect could not run the assessment: {type(exc).__name__}: {exc}") from None
+    # Pair each spec with its log through the run key redline wrote into the metadata.
+    found: dict[str, Path] = {}
+    for info in list_eval_logs(str(log_dir)):
+        header = read_eval_log(info.name, header_only=True)
+        meta = (header.eval.metadata or {}).get("redline")
+        if not isinstance(meta, dict) or "run" not in meta:
+            continue
+        key = str(meta["run"])
+        path = Path(info.name.removeprefix("file://"))
+        # Prefer a successful log; among equals, the newest (list is newest first).
+        if key not in found or (header.status == "success" and _status(found[key]) != "success"):
+            found[key] = path
+    runs: dict[str, list[StrategyRun]] = {}
+    for spec in specs:
+        path = found.get(spec.key)
+        if path is None:
+            failed = [lg for lg in logs if lg.status != "success"]
+            why = failed[0].error.message if failed and failed[0].error else "no log written"
+            raise MeasureError(f"evaluation {spec.evaluation.id!r} ({spec.strategy}): {why}")
+        spec.log = path
+        runs.setdefault(_result_key(spec), []).append(summarise_run(spec, path, out_dir))
+    if not ok:
+        bad = [lg for lg in logs if lg.status != "success"]
+        if bad:
+            raise MeasureError(
+                f"Inspect run failed: {bad[0].eval.task}: "
+                + (bad[0].error.message if bad[0].error else bad[0].status)
+            )
+    results: list[EvaluationResult] = []
+    done: set[str] = set()
+    for spec in specs:
+        k = _result_key(spec)
+        if k in done:
+            continue
+        done.add(k)
+        results.append(combine(spec, runs[k]))
+    fw_bytes = framework_file.read_bytes()
+    return Results(
+        assessment_id=str(uuid.uuid4()),
+        created=dt.datetime.now(dt.UTC),
+        framework=FrameworkRef(
+            id=fw.framework.id,
+            organisation=fw.framework.organisation,
+            name=fw.framework.name,
+            version=fw.framework.version,
+            file=str(framework_file),
+            sha256=hashlib.sha256(fw_bytes).hexdigest(),
+        ),
+        model=ModelRef(name=options.model, args=options.model_args),
+        redline_version=pkg_version("redline"),
+        inspect_version=pkg_version("inspect-ai"),
+        limit=options.limit,
+        evaluations=results,
+        duration_s=round(time.monotonic() - started, 3),
+    )
+
+
+def _status(path: Path) -> str:
+    from inspect_ai.log import read_eval_log
+
+    return read_eval_log(str(path), header_only=True).status
+
+
+def _result_key(spec: RunSpec) -> str:
+    return f"{spec.purpose}/{spec.evaluation.id}/" + json.dumps(spec.extra_args, sort_keys=True)

@@ -1,0 +1,115 @@
+"""The results document: what one assessment measured, with honest uncertainty.
+
+One document per assessment (``results.json`` beside the Inspect logs). Its JSON
+Schema is published with ``redline schema --results``. Every number a decision
+uses is here, with the digest of the Inspect log it came from.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from redline.decide.model import Measurement
+
+
+class _Doc(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Interval(_Doc):
+    confidence: float = Field(description="Nominal coverage of the interval for this quantity.")
+    lower: float
+    upper: float
+    method: str = Field(description="e.g. wilson, betting-wor (anytime-valid), exact-pool.")
+    per_strategy_confidence: float | None = Field(
+        default=None,
+        description="For a maximum over k strategies: the confidence each strategy's "
+        "interval was computed at (Bonferroni, 1 - (1 - confidence) / k).",
+    )
+
+
+class Tokens(_Doc):
+    input: int = 0
+    output: int = 0
+    total: int = 0
+
+
+class StrategyRun(_Doc):
+    strategy: str
+    task: str
+    task_args: dict[str, Any]
+    log: str = Field(description="Inspect log file, relative to the results document.")
+    log_sha256: str
+    status: str
+    samples_available: int
+    samples_used: int
+    stop_reason: Literal["settled", "pool exhausted", "budget", "limit"]
+    estimate: float
+    standard_error: float | None = Field(
+        description="Clustered standard error when the suite has clusters (Miller 2024)."
+    )
+    n_clusters: int | None = None
+    intervals: list[Interval]
+    tokens: Tokens
+    duration_s: float
+
+
+class EvaluationResult(_Doc):
+    evaluation: str
+    purpose: Literal["capability", "verification"]
+    metric: str
+    task: str
+    task_args: dict[str, Any] = Field(
+        default_factory=dict, description="Extra arguments of a verification run."
+    )
+    estimate: float = Field(description="Maximum over elicitation strategies.")
+    best_strategy: str
+    intervals: list[Interval]
+    strategies: list[StrategyRun]
+
+
+class FrameworkRef(_Doc):
+    id: str
+    organisation: str
+    name: str
+    version: str
+    file: str
+    sha256: str
+
+
+class ModelRef(_Doc):
+    name: str
+    args: dict[str, Any] = Field(default_factory=dict)
+
+
+class Results(_Doc):
+    schema_version: Literal[1] = 1
+    assessment_id: str
+    created: dt.datetime
+    framework: FrameworkRef
+    model: ModelRef
+    redline_version: str
+    inspect_version: str
+    limit: int | None = None
+    evaluations: list[EvaluationResult]
+    duration_s: float
+
+    def measurements(self) -> list[Measurement]:
+        out = []
+        for e in self.evaluations:
+            out.append(
+                Measurement(
+                    evaluation=e.evaluation,
+                    metric=e.metric,
+                    task_args=dict(e.task_args) if e.purpose == "verification" else {},
+                    estimate=e.estimate,
+                    intervals={iv.confidence: (iv.lower, iv.upper) for iv in e.intervals},
+                )
+            )
+        return out
+
+    def log_digests(self) -> dict[str, str]:
+        return {s.log: s.log_sha256 for e in self.evaluations for s in e.strategies}

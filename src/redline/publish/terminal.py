@@ -1,0 +1,83 @@
+"""Results and decisions in the terminal (Rich)."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from redline.decide.model import Decision, VerdictKind
+from redline.measure.results import Results
+
+VERDICT_STYLE = {
+    VerdictKind.ALLOWED: "bold green",
+    VerdictKind.ALLOWED_WITH_CONDITIONS: "bold yellow",
+    VerdictKind.BLOCKED: "bold red",
+    VerdictKind.FORBIDDEN: "bold white on red",
+}
+
+VERDICT_WORDS = {
+    VerdictKind.ALLOWED: "allowed",
+    VerdictKind.ALLOWED_WITH_CONDITIONS: "allowed with conditions",
+    VerdictKind.BLOCKED: "BLOCKED",
+    VerdictKind.FORBIDDEN: "FORBIDDEN",
+}
+
+
+def render_results(results: Results, console: Console) -> None:
+    table = Table(title=f"Measurements: {results.model.name}", title_justify="left", expand=True)
+    for col in ("Evaluation", "Strategy", "Estimate", "95% interval", "Samples", "Stopped", "Tokens"):
+        table.add_column(col)
+    for e in results.evaluations:
+        label = e.evaluation + (
+            " [" + ", ".join(f"{k}={v}" for k, v in e.task_args.items()) + "]" if e.task_args else ""
+        )
+        for s in e.strategies:
+            iv = next((i for i in s.intervals if i.confidence == 0.95), s.intervals[0])
+            table.add_row(
+                f"{label}.{e.metric}",
+                s.strategy + (" (best)" if len(e.strategies) > 1 and s.strategy == e.best_strategy else ""),
+                f"{s.estimate:.3f}",
+                f"[{iv.lower:.3f}, {iv.upper:.3f}] {iv.method}",
+                f"{s.samples_used}/{s.samples_available}",
+                s.stop_reason,
+                str(s.tokens.total),
+            )
+    console.print(table)
+
+
+def render_decision(decision: Decision, console: Console, *, actions: list[str] | None = None) -> None:
+    levels = Table(title="Capability levels", title_justify="left", expand=True)
+    levels.add_column("Domain")
+    levels.add_column("Highest level counted as reached")
+    levels.add_column("Why")
+    for d in decision.domains:
+        why = []
+        for lo in d.levels:
+            if lo.counts_as_reached or lo.status.value == "unsettled":
+                why.append(f"{lo.level}: {lo.status.value}" + (" (counted)" if lo.counts_as_reached else ""))
+        top = d.highest_level or "none"
+        if not why:
+            why.append("every level ruled out")
+        levels.add_row(d.name, top, "; ".join(why))
+    console.print(levels)
+
+    for v in decision.verdicts:
+        if actions and v.action.value not in actions:
+            continue
+        head = Text.assemble(
+            (f"{v.action.value.replace('_', ' ')}: ", "bold"),
+            (VERDICT_WORDS[v.verdict], VERDICT_STYLE[v.verdict]),
+        )
+        console.print(head)
+        if v.conditions:
+            console.print("  conditions (must stay in place): " + ", ".join(v.conditions), markup=False)
+        if v.missing:
+            console.print("  missing: " + ", ".join(v.missing), markup=False)
+        for r in v.reasons:
+            console.print(f"  - {r}", markup=False)
+        for so in v.sign_off:
+            joiner = " and " if so.rule == "all" else " or "
+            console.print(f"  sign-off needed: {joiner.join(so.roles)} ({so.why})", markup=False)
+    for n in decision.notes:
+        console.print(f"note: {n}", markup=False)
