@@ -40,8 +40,10 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+# Rich falls back to 80 columns when output is not a terminal; logs in CI read better wider.
+_WIDTH = None if sys.stdout.isatty() else 140
+out = Console(highlight=False, soft_wrap=True, width=_WIDTH)
+err = Console(stderr=True, highlight=False, soft_wrap=True, width=_WIDTH)
 
 
 class UserError(Exception):
@@ -248,19 +250,28 @@ def _parse_model_args(items: list[str] | None) -> dict[str, Any]:
 
 
 def _inputs(
-    fw: S.Framework, safeguards: Path | None, determinations: Path | None
-) -> tuple[list[Any], list[S.Determination]]:
-    from redline.decide.inputs import load_determinations, load_safeguards
+    fw: S.Framework,
+    safeguards: Path | None,
+    determinations: Path | None,
+    lineage: Path | None = None,
+) -> Any:
+    import datetime as dt
+
+    from redline.decide.inputs import load_determinations, load_lineage, load_safeguards
+    from redline.decide.model import Inputs
     from redline.framework.load import FrameworkError
 
     try:
         claims = load_safeguards(safeguards, fw) if safeguards else []
         dets = load_determinations(determinations, fw) if determinations else []
+        lin = load_lineage(lineage) if lineage else None
     except FrameworkError as exc:
         for p in exc.problems:
             err.print(p.format(), markup=False)
         raise typer.Exit(EXIT_ERROR) from None
-    return claims, dets
+    return Inputs(
+        safeguards=claims, determinations=dets, lineage=lin, date=dt.datetime.now(dt.UTC).date()
+    )
 
 
 SafeguardsOpt = Annotated[
@@ -268,6 +279,10 @@ SafeguardsOpt = Annotated[
 ]
 DeterminationsOpt = Annotated[
     Path | None, typer.Option("--determinations", help="YAML file: manual determinations.")
+]
+LineageOpt = Annotated[
+    Path | None,
+    typer.Option("--lineage", help="YAML file: the model's lineage, for reassessment triggers."),
 ]
 
 
@@ -283,6 +298,7 @@ def assess(
     action: ActionOpt = None,
     safeguards: SafeguardsOpt = None,
     determinations: DeterminationsOpt = None,
+    lineage: LineageOpt = None,
     out_dir: Annotated[
         Path | None, typer.Option("--out", help="Output directory (logs, results, decision).")
     ] = None,
@@ -296,12 +312,11 @@ def assess(
     Exit 0 allowed (with or without conditions), 3 blocked, 4 forbidden, 1 error.
     """
     from redline.decide.engine import decide as run_decide
-    from redline.decide.model import Inputs
     from redline.measure.assess import AssessOptions, MeasureError, run_assessment
     from redline.publish.terminal import render_decision, render_results
 
     fw = load_checked(framework)
-    claims, dets = _inputs(fw, safeguards, determinations)
+    inputs = _inputs(fw, safeguards, determinations, lineage)
     if out_dir is None:
         safe_model = model.replace("/", "_").replace(":", "_")
         out_dir = Path("redline-out") / f"{fw.framework.id}-{fw.framework.version}" / safe_model
@@ -311,7 +326,7 @@ def assess(
         out_dir=out_dir,
         limit=limit,
         display="none" if as_json or not sys.stdout.isatty() else "rich",
-        claimed=[c.id for c in claims],
+        claimed=[c.id for c in inputs.safeguards],
     )
     if not as_json:
         out.print(f"Assessing {model} against {fw.framework.name} {fw.framework.version}", markup=False)
@@ -322,9 +337,7 @@ def assess(
     except MeasureError as exc:
         err.print(f"error: {exc}", markup=False)
         raise typer.Exit(EXIT_ERROR) from None
-    decision = run_decide(
-        fw, Inputs(measurements=results.measurements(), safeguards=claims, determinations=dets)
-    )
+    decision = run_decide(fw, inputs.model_copy(update={"measurements": results.measurements()}))
     atomic_write(out_dir / "results.json", results.model_dump_json(indent=2))
     atomic_write(out_dir / "decision.json", decision.model_dump_json(indent=2))
     code = _decision_exit(decision, action)
@@ -351,18 +364,18 @@ def decide(
     action: ActionOpt = None,
     safeguards: SafeguardsOpt = None,
     determinations: DeterminationsOpt = None,
+    lineage: LineageOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the decision as JSON.")] = False,
 ) -> None:
     """Re-decide from stored results without re-running evaluations."""
     from pydantic import ValidationError
 
     from redline.decide.engine import decide as run_decide
-    from redline.decide.model import Inputs
     from redline.measure.results import Results
     from redline.publish.terminal import render_decision
 
     fw = load_checked(framework)
-    claims, dets = _inputs(fw, safeguards, determinations)
+    inputs = _inputs(fw, safeguards, determinations, lineage)
     try:
         results = Results.model_validate_json(results_file.read_bytes())
     except FileNotFoundError:
@@ -371,9 +384,7 @@ def decide(
         first = exc.errors()[0]
         where = ".".join(str(x) for x in first["loc"])
         raise UserError(f"{results_file}: not a redline results document ({where}: {first['msg']})") from None
-    decision = run_decide(
-        fw, Inputs(measurements=results.measurements(), safeguards=claims, determinations=dets)
-    )
+    decision = run_decide(fw, inputs.model_copy(update={"measurements": results.measurements()}))
     code = _decision_exit(decision, action)
     if as_json:
         _print_json({"decision": decision.model_dump(mode="json"), "exit_code": code})

@@ -38,6 +38,7 @@ from redline.decide.model import (
     Verdict,
     VerdictKind,
 )
+from redline.decide.reassess import assessment_due
 from redline.framework import schema as S
 
 _PRECAUTIONARY = S.EvidenceStandard.PRECAUTIONARY
@@ -525,11 +526,17 @@ def decide(framework: S.Framework, inputs: Inputs) -> Decision:
         notes.append(
             "claimed safeguards the framework does not define: " + ", ".join(unknown_claims)
         )
+    due: list[str] = []
+    if inputs.lineage is not None:
+        due = assessment_due(
+            framework, inputs.lineage, inputs.date or inputs.lineage.today or inputs.lineage.last_assessed
+        )
     return Decision(
         framework_id=framework.framework.id,
         framework_version=framework.framework.version,
         verdicts=verdicts,
         domains=domains,
         safeguards=list(outcomes.values()),
+        assessment_due=due,
         notes=notes,
     )

@@ -25,6 +25,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from redline.decide.model import SafeguardClaim
+from redline.decide.reassess import Lineage
 from redline.framework import schema as S
 from redline.framework.load import (
     FrameworkError,
@@ -143,3 +144,15 @@ def load_determinations(path: Path, fw: S.Framework) -> list[S.Determination]:
     if problems:
         raise FrameworkError(problems)
     return list(doc.determinations)
+
+
+def load_lineage(path: Path) -> Lineage:
+    """A model's lineage since its last assessment (for reassessment triggers)::
+
+        last_assessed: 2026-05-01
+        effective_compute_at_last: 1.0e25
+        effective_compute_now: 5.0e25
+        deployment_context_changed: false
+    """
+    doc, _, _ = _load(path, Lineage)
+    return doc

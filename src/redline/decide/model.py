@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from enum import StrEnum
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from redline.decide.reassess import Lineage
 from redline.framework.schema import Action, Determination
 
 
@@ -53,6 +55,10 @@ class Inputs(Frozen):
     measurements: list[Measurement] = Field(default_factory=list)
     safeguards: list[SafeguardClaim] = Field(default_factory=list)
     determinations: list[Determination] = Field(default_factory=list)
+    lineage: Lineage | None = None
+    date: dt.date | None = Field(
+        default=None, description="The decision's date (for elapsed-time triggers)."
+    )
 
 
 # --------------------------------------------------------------------- outputs
@@ -137,6 +143,9 @@ class Decision(Frozen):
     verdicts: list[Verdict]
     domains: list[DomainOutcome]
     safeguards: list[SafeguardOutcome]
+    assessment_due: list[str] = Field(
+        default_factory=list, description="Reassessment triggers that have fired."
+    )
     notes: list[str] = Field(default_factory=list)
 
     def verdict(self, action: Action | str) -> Verdict:

@@ -167,26 +167,32 @@ def _claimed_with_components(fw: S.Framework, claimed: Sequence[str]) -> set[str
 # ---------------------------------------------------------------- Inspect tasks
 
 
-def _order(samples: list[Any], seed: int, cluster_by: str | None) -> list[Any]:
-    """Seeded random order of the pool; whole clusters stay together when the suite
-    groups items, so a prefix of the order is a sample of clusters."""
-    rng = random.Random(seed)
-    if cluster_by is None:
-        out = list(samples)
-        rng.shuffle(out)
-        return out
-    groups: dict[str, list[Any]] = {}
-    for s in samples:
-        key = str((s.metadata or {}).get(cluster_by, s.id))
-        groups.setdefault(key, []).append(s)
-    keys = sorted(groups)
-    rng.shuffle(keys)
-    out = []
-    for k in keys:
-        members = groups[k]
-        rng.shuffle(members)
-        out.extend(members)
+def _order(samples: list[Any], seed: int) -> list[Any]:
+    """A seeded, uniformly random order of the pool's items.
+
+    Uniform over items, whatever the clusters: the anytime-valid interval for the
+    benchmark's score is design-based (the only randomness is this order), so it is
+    valid however items depend on each other; clusters matter only for the
+    super-population standard error reported beside it (docs/statistics.md)."""
+    out = list(samples)
+    random.Random(seed).shuffle(out)
     return out
+
+
+def _sequence_interval(
+    values: list[float], pool: int, confidence: float
+) -> tuple[float, float, str]:
+    """The anytime-valid interval after feeding ``values`` in sampling order."""
+    from redline.measure.sequential import make_confidence_sequence
+
+    binary = all(v in (0.0, 1.0) for v in values)
+    method = "hypergeometric" if binary else "wor-betting"
+    cs = make_confidence_sequence(method, pool, confidence)
+    for v in values:
+        cs.update(v)
+    lo, hi = cs.interval
+    name = "exact-pool" if cs.exhausted else f"{method}-cs"
+    return lo, hi, name
 
 
 def build_task(spec: RunSpec, base_dir: Path | None, limit: int | None) -> Any:
@@ -226,7 +232,7 @@ def build_task(spec: RunSpec, base_dir: Path | None, limit: int | None) -> Any:
             f"{spec.evaluation.task!r}: {type(exc).__name__}: {exc}"
         ) from None
     sampling = spec.evaluation.sampling
-    ordered = _order(samples, sampling.seed, sampling.cluster_by)
+    ordered = _order(samples, sampling.seed)
     spec.pool_size = len(ordered)
     cap = len(ordered) if sampling.budget == "all" else int(sampling.budget)
     if limit is not None:
@@ -235,8 +241,16 @@ def build_task(spec: RunSpec, base_dir: Path | None, limit: int | None) -> Any:
     spec.order = [s.id for s in ordered]
     plan_hash = hashlib.sha256(
         json.dumps(
-            [spec.strategy, sampling.seed, sampling.cluster_by, cap, spec.thresholds,
-             spec.stop_confidence, sampling.early_stopping, spec.extra_args],
+            [
+                spec.strategy,
+                sampling.seed,
+                sampling.cluster_by,
+                cap,
+                spec.thresholds,
+                spec.stop_confidence,
+                sampling.early_stopping,
+                spec.extra_args,
+            ],
             default=str,
         ).encode()
     ).hexdigest()[:10]
@@ -248,7 +262,6 @@ def build_task(spec: RunSpec, base_dir: Path | None, limit: int | None) -> Any:
             thresholds=spec.thresholds,
             confidence=spec.stop_confidence,
             score_name=spec.evaluation.scorer,
-            pool_size=spec.pool_size,
         )
     version = f"{task.version}+redline.{plan_hash}"
     kwargs: dict[str, Any] = {
@@ -354,9 +367,7 @@ def summarise_run(spec: RunSpec, log_path: Path, out_dir: Path) -> StrategyRun:
     for conf in spec.confidences:
         c_k = stats.adjusted_confidence(conf, spec.k)
         if sampling.early_stopping and spec.thresholds:
-            from redline.measure.sequential import confidence_sequence_interval
-
-            lo, hi, method = confidence_sequence_interval(values, pool, c_k)
+            lo, hi, method = _sequence_interval(values, pool, c_k)
             estimate = sum(values) / n
         else:
             summ = stats.summarise(values, clusters if clustered else None, c_k, pool_size=pool)
@@ -390,7 +401,9 @@ def summarise_run(spec: RunSpec, log_path: Path, out_dir: Path) -> StrategyRun:
         strategy=spec.strategy,
         task=spec.evaluation.task,
         task_args=spec.task_args,
-        log=str(log_path.relative_to(out_dir)) if log_path.is_relative_to(out_dir) else str(log_path),
+        log=str(log_path.relative_to(out_dir))
+        if log_path.is_relative_to(out_dir)
+        else str(log_path),
         log_sha256=_sha256(log_path),
         status=log.status,
         samples_available=pool,
@@ -484,7 +497,9 @@ def run_assessment(
             fail_on_error=True,
         )
     except Exception as exc:
-        raise MeasureError(f"Inspect could not run the assessment: {type(exc).__name__}: {exc}") from None
+        raise MeasureError(
+            f"Inspect could not run the assessment: {type(exc).__name__}: {exc}"
+        ) from None
     # Pair each spec with its log through the run key redline wrote into the metadata.
     found: dict[str, Path] = {}
     for info in list_eval_logs(str(log_dir)):

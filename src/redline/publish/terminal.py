@@ -79,5 +79,7 @@ def render_decision(decision: Decision, console: Console, *, actions: list[str] 
         for so in v.sign_off:
             joiner = " and " if so.rule == "all" else " or "
             console.print(f"  sign-off needed: {joiner.join(so.roles)} ({so.why})", markup=False)
+    for due in decision.assessment_due:
+        console.print(f"ASSESSMENT DUE: {due}", markup=False, style="bold")
     for n in decision.notes:
         console.print(f"note: {n}", markup=False)
