@@ -186,7 +186,10 @@ def commitments(
         )
         return
     table = Table(
-        title=f"Seoul commitments: {fw.framework.organisation} {fw.framework.name} {fw.framework.version}",
+        title=(
+            f"Seoul commitments: {fw.framework.organisation} {fw.framework.name} "
+            f"{fw.framework.version}"
+        ),
         expand=True,
     )
     table.add_column("#")
@@ -290,7 +293,10 @@ LineageOpt = Annotated[
 def assess(
     framework: Annotated[Path, typer.Argument(help="Framework YAML file.")],
     model: Annotated[
-        str, typer.Option("--model", "-m", help="Any Inspect model string; default: the embedded model.")
+        str,
+        typer.Option(
+            "--model", "-m", help="Any Inspect model string; default: the embedded model."
+        ),
     ] = "gguf/smollm2",
     model_arg: Annotated[
         list[str] | None, typer.Option("-M", help="Model argument key=value (repeatable).")
@@ -305,7 +311,9 @@ def assess(
     limit: Annotated[
         int | None, typer.Option(help="At most N samples per evaluation (for smoke tests).")
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print results and decision as JSON.")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print results and decision as JSON.")
+    ] = False,
 ) -> None:
     """Measure a model against a framework's evaluations and decide each action.
 
@@ -329,10 +337,15 @@ def assess(
         claimed=[c.id for c in inputs.safeguards],
     )
     if not as_json:
-        out.print(f"Assessing {model} against {fw.framework.name} {fw.framework.version}", markup=False)
+        out.print(
+            f"Assessing {model} against {fw.framework.name} {fw.framework.version}", markup=False
+        )
     try:
         results = run_assessment(
-            fw, framework, options, on_progress=None if as_json else lambda m: out.print(m, markup=False)
+            fw,
+            framework,
+            options,
+            on_progress=None if as_json else lambda m: out.print(m, markup=False),
         )
     except MeasureError as exc:
         err.print(f"error: {exc}", markup=False)
@@ -352,8 +365,11 @@ def assess(
     else:
         render_results(results, out)
         render_decision(decision, out, actions=[a.value for a in action] if action else None)
-        out.print(f"Results: {out_dir / 'results.json'}  Inspect logs: {out_dir / 'logs'} "
-                  f"(open with: inspect view --log-dir {out_dir / 'logs'})", markup=False)
+        out.print(
+            f"Results: {out_dir / 'results.json'}  Inspect logs: {out_dir / 'logs'} "
+            f"(open with: inspect view --log-dir {out_dir / 'logs'})",
+            markup=False,
+        )
     raise typer.Exit(code)
 
 
@@ -383,7 +399,9 @@ def decide(
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(x) for x in first["loc"])
-        raise UserError(f"{results_file}: not a redline results document ({where}: {first['msg']})") from None
+        raise UserError(
+            f"{results_file}: not a redline results document ({where}: {first['msg']})"
+        ) from None
     decision = run_decide(fw, inputs.model_copy(update={"measurements": results.measurements()}))
     code = _decision_exit(decision, action)
     if as_json:
@@ -404,7 +422,9 @@ def test_framework(
     fw = load_checked(framework)
     outcomes = run_self_tests(fw)
     if as_json:
-        _print_json([{"name": o.name, "passed": o.passed, "failures": o.failures} for o in outcomes])
+        _print_json(
+            [{"name": o.name, "passed": o.passed, "failures": o.failures} for o in outcomes]
+        )
     else:
         for o in outcomes:
             mark = "[green]PASS[/]" if o.passed else "[red]FAIL[/]"

@@ -25,6 +25,7 @@ The rules, in order:
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Literal
 
 from redline.decide.model import (
     Decision,
@@ -299,7 +300,7 @@ def _safeguards(ctx: _Context) -> dict[str, SafeguardOutcome]:
                         claimed.add(c)
                         changed = True
 
-    verified: dict[str, tuple[str, list[str]]] = {}
+    verified: dict[str, tuple[Literal["passed", "failed", "not_run", "none"], list[str]]] = {}
     for s in fw.safeguards:
         reasons: list[str] = []
         if s.verification is None:
@@ -351,8 +352,8 @@ def _safeguards(ctx: _Context) -> dict[str, SafeguardOutcome]:
 
     out: dict[str, SafeguardOutcome] = {}
     for s in fw.safeguards:
-        status, reasons = verified[s.id]
-        reasons = list(reasons)
+        vstatus, vreasons = verified[s.id]
+        reasons = list(vreasons)
         if s.id in implied_by:
             reasons.append(f"satisfied by {implied_by[s.id]}, which implies it")
         elif s.id not in claimed:
@@ -365,7 +366,7 @@ def _safeguards(ctx: _Context) -> dict[str, SafeguardOutcome]:
             name=s.name,
             claimed=s.id in claimed,
             in_place=in_place[s.id],
-            verification=status,  # type: ignore[arg-type]
+            verification=vstatus,
             removable_by_weight_holder=s.removable,
             reasons=reasons,
         )
@@ -459,9 +460,9 @@ def _verdict(
     else:
         kind = VerdictKind.ALLOWED
         reasons.append("no reached level and no baseline rule requires a safeguard for this action")
-    for r in fw.rules:
-        if r.kind is S.RuleKind.OTHER and action in r.actions:
-            reasons.append(f"rule {r.id} (recorded, not executed): {r.statement}")
+    for rule in fw.rules:
+        if rule.kind is S.RuleKind.OTHER and action in rule.actions:
+            reasons.append(f"rule {rule.id} (recorded, not executed): {rule.statement}")
 
     return Verdict(
         action=action,
@@ -529,7 +530,9 @@ def decide(framework: S.Framework, inputs: Inputs) -> Decision:
     due: list[str] = []
     if inputs.lineage is not None:
         due = assessment_due(
-            framework, inputs.lineage, inputs.date or inputs.lineage.today or inputs.lineage.last_assessed
+            framework,
+            inputs.lineage,
+            inputs.date or inputs.lineage.today or inputs.lineage.last_assessed,
         )
     return Decision(
         framework_id=framework.framework.id,

@@ -83,8 +83,12 @@ def load_safeguards(path: Path, fw: S.Framework) -> list[SafeguardClaim]:
             line, col = pos.of(p)
             problems.append(
                 Problem(
-                    str(path), line, col, format_path(p),
-                    f"unknown safeguard {claim.id!r}; the framework defines: {', '.join(sorted(known))}",
+                    str(path),
+                    line,
+                    col,
+                    format_path(p),
+                    f"unknown safeguard {claim.id!r}; the framework defines: "
+                    + ", ".join(sorted(known)),
                 )
             )
     if problems:
@@ -130,7 +134,9 @@ def load_determinations(path: Path, fw: S.Framework) -> list[S.Determination]:
             )
         elif d.by != known[d.determination][0]:
             p = (*base, "by")
-            msg = f"{d.determination!r} is determined by {known[d.determination][0]!r}, not {d.by!r}"
+            msg = (
+                f"{d.determination!r} is determined by {known[d.determination][0]!r}, not {d.by!r}"
+            )
         elif known[d.determination][1] and d.score is None:
             p = base
             msg = f"{d.determination!r} scores a risk-matrix factor: give 'score', not 'reached'"
@@ -149,10 +155,10 @@ def load_determinations(path: Path, fw: S.Framework) -> list[S.Determination]:
 def load_lineage(path: Path) -> Lineage:
     """A model's lineage since its last assessment (for reassessment triggers)::
 
-        last_assessed: 2026-05-01
-        effective_compute_at_last: 1.0e25
-        effective_compute_now: 5.0e25
-        deployment_context_changed: false
+    last_assessed: 2026-05-01
+    effective_compute_at_last: 1.0e25
+    effective_compute_now: 5.0e25
+    deployment_context_changed: false
     """
     doc, _, _ = _load(path, Lineage)
     return doc

@@ -152,7 +152,11 @@ def _i(fw: S.Framework) -> tuple[Status, list[str], list[str]]:
                 f"{len(fw.evaluations)} evaluations feed {len(measured)} level triggers",
                 "no evaluations or no triggered levels",
             ),
-            (bool(timing), "reassessed " + ", ".join(timing), "no reassessment triggers (when to re-evaluate)"),
+            (
+                bool(timing),
+                "reassessed " + ", ".join(timing),
+                "no reassessment triggers (when to re-evaluate)",
+            ),
             (
                 training,
                 "levels or rules apply during training (continue_training)",
@@ -198,7 +202,8 @@ def _ii(fw: S.Framework) -> tuple[Status, list[str], list[str]]:
             (
                 bool(thresholds) and len(explained) == n,
                 f"every threshold ({n}) explains how it was chosen",
-                f"{n - len(explained)} of {n} thresholds do not explain how they were chosen (rationale)",
+                f"{n - len(explained)} of {n} thresholds do not explain how they were chosen "
+                "(rationale)",
             ),
             (
                 bool(scenarios),
@@ -230,10 +235,26 @@ def _iii(fw: S.Framework) -> tuple[Status, list[str], list[str]]:
     verified = [s.id for s in fw.safeguards if s.verification is not None]
     return _grade(
         [
-            (bool(deployment), f"deployment safeguards: {', '.join(deployment)}", "no deployment safeguards"),
-            (bool(security), f"weights security: {', '.join(security)}", "no security controls for weights"),
-            (bool(linked), f"levels that require safeguards: {', '.join(linked)}", "no level is linked to the safeguards it requires"),
-            (bool(verified), f"safeguards verified by evaluation: {', '.join(verified)}", "no safeguard has a verification (how it is shown to work)"),
+            (
+                bool(deployment),
+                f"deployment safeguards: {', '.join(deployment)}",
+                "no deployment safeguards",
+            ),
+            (
+                bool(security),
+                f"weights security: {', '.join(security)}",
+                "no security controls for weights",
+            ),
+            (
+                bool(linked),
+                f"levels that require safeguards: {', '.join(linked)}",
+                "no level is linked to the safeguards it requires",
+            ),
+            (
+                bool(verified),
+                f"safeguards verified by evaluation: {', '.join(verified)}",
+                "no safeguard has a verification (how it is shown to work)",
+            ),
         ]
     )
 
@@ -254,10 +275,26 @@ def _iv(fw: S.Framework) -> tuple[Status, list[str], list[str]]:
     ]
     return _grade(
         [
-            (bool(dev), f"halting rule for development: {', '.join(dev)}", "no halting rule for development (continue_training)"),
-            (bool(dep), f"halting rule for deployment: {', '.join(dep)}", "no halting rule for deployment"),
-            (bool(forbidden_dev), f"development stops outright at: {', '.join(forbidden_dev)}", "no level at which development is forbidden outright"),
-            (bool(forbidden_dep), f"deployment is forbidden at: {', '.join(forbidden_dep)}", "no level at which deployment is forbidden outright"),
+            (
+                bool(dev),
+                f"halting rule for development: {', '.join(dev)}",
+                "no halting rule for development (continue_training)",
+            ),
+            (
+                bool(dep),
+                f"halting rule for deployment: {', '.join(dep)}",
+                "no halting rule for deployment",
+            ),
+            (
+                bool(forbidden_dev),
+                f"development stops outright at: {', '.join(forbidden_dev)}",
+                "no level at which development is forbidden outright",
+            ),
+            (
+                bool(forbidden_dep),
+                f"deployment is forbidden at: {', '.join(forbidden_dep)}",
+                "no level at which deployment is forbidden outright",
+            ),
         ]
     )
 
@@ -266,9 +303,21 @@ def _v(fw: S.Framework) -> tuple[Status, list[str], list[str]]:
     g = fw.governance
     return _grade(
         [
-            (g.policy_review_months is not None, f"framework reviewed every {g.policy_review_months or 0:g} months", "no review cadence for the framework itself"),
-            (bool(g.policy_changes_approved_by), f"changes approved by {', '.join(g.policy_changes_approved_by)}", "no one named to approve changes to the framework"),
-            (any(s.verification for s in fw.safeguards), "mitigation adequacy monitored through verification evaluations", "no monitoring of whether mitigations stay adequate"),
+            (
+                g.policy_review_months is not None,
+                f"framework reviewed every {g.policy_review_months or 0:g} months",
+                "no review cadence for the framework itself",
+            ),
+            (
+                bool(g.policy_changes_approved_by),
+                f"changes approved by {', '.join(g.policy_changes_approved_by)}",
+                "no one named to approve changes to the framework",
+            ),
+            (
+                any(s.verification for s in fw.safeguards),
+                "mitigation adequacy monitored through verification evaluations",
+                "no monitoring of whether mitigations stay adequate",
+            ),
         ]
     )
 
@@ -278,9 +327,17 @@ def _vi(fw: S.Framework) -> tuple[Status, list[str], list[str]]:
     return _grade(
         [
             (len(g.roles) > 0, f"roles: {', '.join(r.title for r in g.roles)}", "no roles"),
-            (bool(g.sign_off), f"{len(g.sign_off)} sign-off rules say who decides each action", "no sign-off rules (who decides)"),
+            (
+                bool(g.sign_off),
+                f"{len(g.sign_off)} sign-off rules say who decides each action",
+                "no sign-off rules (who decides)",
+            ),
             (bool(g.dissent), "dissent is recorded and handled", "no statement on dissent"),
-            (bool(g.noncompliance_reporting), "noncompliance can be reported", "no noncompliance reporting"),
+            (
+                bool(g.noncompliance_reporting),
+                "noncompliance can be reported",
+                "no noncompliance reporting",
+            ),
             (bool(g.resources), "resources assigned", "no statement of resources"),
         ]
     )
@@ -293,10 +350,27 @@ def _vii(fw: S.Framework) -> tuple[Status, list[str], list[str]]:
     shared = [d.item.value for d in t.trusted_only if d.shared_with]
     return _grade(
         [
-            (bool(t.public), f"public: {', '.join(i.value for i in t.public)}", "nothing is declared public"),
-            (bool(t.trusted_only), f"shared with trusted actors only: {', '.join(d.item.value for d in t.trusted_only)}", "nothing is shared with trusted actors beyond the public view"),
-            (bool(shared), "trusted-only items name who receives them", "trusted-only items do not say who receives them"),
-            (all(d.reason for d in [*t.trusted_only, *t.withheld]), "every restriction states its reason", "a restriction without a reason"),
+            (
+                bool(t.public),
+                f"public: {', '.join(i.value for i in t.public)}",
+                "nothing is declared public",
+            ),
+            (
+                bool(t.trusted_only),
+                "shared with trusted actors only: "
+                + ", ".join(d.item.value for d in t.trusted_only),
+                "nothing is shared with trusted actors beyond the public view",
+            ),
+            (
+                bool(shared),
+                "trusted-only items name who receives them",
+                "trusted-only items do not say who receives them",
+            ),
+            (
+                all(d.reason for d in [*t.trusted_only, *t.withheld]),
+                "every restriction states its reason",
+                "a restriction without a reason",
+            ),
         ]
     )
 
@@ -308,10 +382,26 @@ def _viii(fw: S.Framework) -> tuple[Status, list[str], list[str]]:
     adherence = [a.name for a in actors if S.ReviewedItem.ADHERENCE in a.reviewed]
     return _grade(
         [
-            (bool(actors), f"external actors: {', '.join(a.name for a in actors)}", "no external actors named"),
-            (bool(actors) and len(described) == len(actors), "each says how it was involved", "not every external actor says how it was involved"),
-            (bool(adherence), f"adherence assessed by: {', '.join(adherence)}", "no one outside assesses adherence"),
-            (bool(e.public_involvement), "public involvement described", "no statement on public or civil-society involvement"),
+            (
+                bool(actors),
+                f"external actors: {', '.join(a.name for a in actors)}",
+                "no external actors named",
+            ),
+            (
+                bool(actors) and len(described) == len(actors),
+                "each says how it was involved",
+                "not every external actor says how it was involved",
+            ),
+            (
+                bool(adherence),
+                f"adherence assessed by: {', '.join(adherence)}",
+                "no one outside assesses adherence",
+            ),
+            (
+                bool(e.public_involvement),
+                "public involvement described",
+                "no statement on public or civil-society involvement",
+            ),
         ]
     )
 

@@ -84,7 +84,9 @@ def explain(fw: S.Framework, console: Console) -> None:
         rules.add_column("Statement")
         for r in fw.rules:
             req = f" (requires {describe_requirement(r.requires)})" if r.requires else ""
-            rules.add_row(r.id, r.kind.value, ", ".join(a.value for a in r.actions), r.statement + req)
+            rules.add_row(
+                r.id, r.kind.value, ", ".join(a.value for a in r.actions), r.statement + req
+            )
         console.print(rules)
 
     g = fw.governance
@@ -100,11 +102,13 @@ def explain(fw: S.Framework, console: Console) -> None:
             (" and " if so.rule == "all" else " or ").join(titles.get(r, r) for r in so.roles),
         )
     console.print(gov)
-    r = g.reassessment
+    re_ = g.reassessment
     triggers = [
-        f"{r.effective_compute_multiple:g}x effective compute" if r.effective_compute_multiple else "",
-        f"{r.months:g} months" if r.months else "",
-        "a new deployment context" if r.deployment_context_change else "",
+        f"{re_.effective_compute_multiple:g}x effective compute"
+        if re_.effective_compute_multiple
+        else "",
+        f"{re_.months:g} months" if re_.months else "",
+        "a new deployment context" if re_.deployment_context_change else "",
     ]
     shown = ", ".join(t for t in triggers if t) or "not stated"
     console.print(f"Reassessment due after: {shown}")

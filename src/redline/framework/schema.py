@@ -162,7 +162,7 @@ class Identity(Strict):
     id: Id = Field(description="Stable id of the framework across versions.")
     organisation: str = Field(min_length=1)
     name: str = Field(min_length=1)
-    version: str = Field(min_length=1, description="Quote numeric versions: \"1.0\".")
+    version: str = Field(min_length=1, description='Quote numeric versions: "1.0".')
     date: dt.date
     source_url: str | None = None
     supersedes: str | None = Field(default=None, description="Previous version string.")
@@ -233,9 +233,7 @@ class ManualDetermination(Strict):
     id: Id
     determined_by: Id = Field(description="A governance role id.")
     question: str = Field(min_length=1)
-    method: str | None = Field(
-        default=None, description="E.g. uplift study, expert red teaming."
-    )
+    method: str | None = Field(default=None, description="E.g. uplift study, expert red teaming.")
 
 
 class ManualCondition(Strict):
@@ -494,9 +492,7 @@ class RiskDomain(Strict):
     risk_matrix: RiskMatrix | None = None
     halting_exemption: str | None = Field(
         default=None,
-        description=(
-            "Why this domain has neither an intolerable level nor a halting rule, if so."
-        ),
+        description=("Why this domain has neither an intolerable level nor a halting rule, if so."),
     )
     citation: Citation | None = None
 

@@ -183,10 +183,10 @@ def _sequence_interval(
     values: list[float], pool: int, confidence: float
 ) -> tuple[float, float, str]:
     """The anytime-valid interval after feeding ``values`` in sampling order."""
-    from redline.measure.sequential import make_confidence_sequence
+    from redline.measure.sequential import SequentialMethod, make_confidence_sequence
 
     binary = all(v in (0.0, 1.0) for v in values)
-    method = "hypergeometric" if binary else "wor-betting"
+    method: SequentialMethod = "hypergeometric" if binary else "wor-betting"
     cs = make_confidence_sequence(method, pool, confidence)
     for v in values:
         cs.update(v)
@@ -284,8 +284,8 @@ def build_task(spec: RunSpec, base_dir: Path | None, limit: int | None) -> Any:
     if early is not None:
         kwargs["early_stopping"] = early
     if spec.solver:
-        from inspect_ai.solver import chain
         from inspect_ai._util.registry import registry_create
+        from inspect_ai.solver import chain
 
         try:
             extra = registry_create("solver", spec.solver)
@@ -368,12 +368,10 @@ def summarise_run(spec: RunSpec, log_path: Path, out_dir: Path) -> StrategyRun:
         c_k = stats.adjusted_confidence(conf, spec.k)
         if sampling.early_stopping and spec.thresholds:
             lo, hi, method = _sequence_interval(values, pool, c_k)
-            estimate = sum(values) / n
         else:
             summ = stats.summarise(values, clusters if clustered else None, c_k, pool_size=pool)
             lo, hi = summ.interval
             method = summ.method
-            estimate = summ.estimate
         intervals.append(
             Interval(
                 confidence=conf,
@@ -408,7 +406,7 @@ def summarise_run(spec: RunSpec, log_path: Path, out_dir: Path) -> StrategyRun:
         status=log.status,
         samples_available=pool,
         samples_used=n,
-        stop_reason=stop,  # type: ignore[arg-type]
+        stop_reason=stop,
         estimate=sum(values) / n,
         standard_error=se,
         n_clusters=n_clusters,
@@ -437,7 +435,7 @@ def combine(spec: RunSpec, runs: list[StrategyRun]) -> EvaluationResult:
         )
     return EvaluationResult(
         evaluation=spec.evaluation.id,
-        purpose=spec.purpose,  # type: ignore[arg-type]
+        purpose=spec.purpose,
         metric=spec.evaluation.metric,
         task=spec.evaluation.task,
         task_args=spec.extra_args,
@@ -514,13 +512,13 @@ def run_assessment(
             found[key] = path
     runs: dict[str, list[StrategyRun]] = {}
     for spec in specs:
-        path = found.get(spec.key)
-        if path is None:
+        log_path = found.get(spec.key)
+        if log_path is None:
             failed = [lg for lg in logs if lg.status != "success"]
             why = failed[0].error.message if failed and failed[0].error else "no log written"
             raise MeasureError(f"evaluation {spec.evaluation.id!r} ({spec.strategy}): {why}")
-        spec.log = path
-        runs.setdefault(_result_key(spec), []).append(summarise_run(spec, path, out_dir))
+        spec.log = log_path
+        runs.setdefault(_result_key(spec), []).append(summarise_run(spec, log_path, out_dir))
     if not ok:
         bad = [lg for lg in logs if lg.status != "success"]
         if bad:

@@ -78,5 +78,7 @@ def task_warning(ref: str, base_dir: Path | None = None) -> str | None:
         found = False
     if not found:
         hint = " (pip install inspect-evals)" if module == "inspect_evals" else ""
-        return f"task {ref!r}: package {t.package!r} is not installed{hint}; treated as a placeholder"
+        return (
+            f"task {ref!r}: package {t.package!r} is not installed{hint}; treated as a placeholder"
+        )
     return None

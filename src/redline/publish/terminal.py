@@ -26,17 +26,28 @@ VERDICT_WORDS = {
 
 def render_results(results: Results, console: Console) -> None:
     table = Table(title=f"Measurements: {results.model.name}", title_justify="left", expand=True)
-    for col in ("Evaluation", "Strategy", "Estimate", "95% interval", "Samples", "Stopped", "Tokens"):
+    for col in (
+        "Evaluation",
+        "Strategy",
+        "Estimate",
+        "95% interval",
+        "Samples",
+        "Stopped",
+        "Tokens",
+    ):
         table.add_column(col)
     for e in results.evaluations:
         label = e.evaluation + (
-            " [" + ", ".join(f"{k}={v}" for k, v in e.task_args.items()) + "]" if e.task_args else ""
+            " [" + ", ".join(f"{k}={v}" for k, v in e.task_args.items()) + "]"
+            if e.task_args
+            else ""
         )
         for s in e.strategies:
             iv = next((i for i in s.intervals if i.confidence == 0.95), s.intervals[0])
             table.add_row(
                 f"{label}.{e.metric}",
-                s.strategy + (" (best)" if len(e.strategies) > 1 and s.strategy == e.best_strategy else ""),
+                s.strategy
+                + (" (best)" if len(e.strategies) > 1 and s.strategy == e.best_strategy else ""),
                 f"{s.estimate:.3f}",
                 f"[{iv.lower:.3f}, {iv.upper:.3f}] {iv.method}",
                 f"{s.samples_used}/{s.samples_available}",
@@ -46,7 +57,9 @@ def render_results(results: Results, console: Console) -> None:
     console.print(table)
 
 
-def render_decision(decision: Decision, console: Console, *, actions: list[str] | None = None) -> None:
+def render_decision(
+    decision: Decision, console: Console, *, actions: list[str] | None = None
+) -> None:
     levels = Table(title="Capability levels", title_justify="left", expand=True)
     levels.add_column("Domain")
     levels.add_column("Highest level counted as reached")
@@ -55,7 +68,10 @@ def render_decision(decision: Decision, console: Console, *, actions: list[str] 
         why = []
         for lo in d.levels:
             if lo.counts_as_reached or lo.status.value == "unsettled":
-                why.append(f"{lo.level}: {lo.status.value}" + (" (counted)" if lo.counts_as_reached else ""))
+                why.append(
+                    f"{lo.level}: {lo.status.value}"
+                    + (" (counted)" if lo.counts_as_reached else "")
+                )
         top = d.highest_level or "none"
         if not why:
             why.append("every level ruled out")
@@ -71,7 +87,9 @@ def render_decision(decision: Decision, console: Console, *, actions: list[str] 
         )
         console.print(head)
         if v.conditions:
-            console.print("  conditions (must stay in place): " + ", ".join(v.conditions), markup=False)
+            console.print(
+                "  conditions (must stay in place): " + ", ".join(v.conditions), markup=False
+            )
         if v.missing:
             console.print("  missing: " + ", ".join(v.missing), markup=False)
         for r in v.reasons:
