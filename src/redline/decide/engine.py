@@ -328,10 +328,14 @@ def _safeguards(ctx: _Context) -> dict[str, SafeguardOutcome]:
         if sid in stack:
             return False
         s = fw.safeguard(sid)
-        ok = sid in claimed and verified[sid][0] in ("passed", "none")
-        if s.comprises:
-            ok = sid in claimed and all(place(c, (*stack, sid)) for c in s.comprises)
-            ok = ok and verified[sid][0] in ("passed", "none")
+        verified_ok = verified[sid][0] in ("passed", "none")
+        if not s.specified:
+            ok = False
+        elif s.comprises:
+            # A standard is in place when all its components are (schema: comprises).
+            ok = all(place(c, (*stack, sid)) for c in s.comprises) and verified_ok
+        else:
+            ok = sid in claimed and verified_ok
         in_place[sid] = ok
         return ok
 
@@ -354,8 +358,12 @@ def _safeguards(ctx: _Context) -> dict[str, SafeguardOutcome]:
     for s in fw.safeguards:
         vstatus, vreasons = verified[s.id]
         reasons = list(vreasons)
-        if s.id in implied_by:
+        if not s.specified:
+            reasons.append("the framework has not yet specified this safeguard")
+        elif s.id in implied_by:
             reasons.append(f"satisfied by {implied_by[s.id]}, which implies it")
+        elif s.comprises and in_place[s.id]:
+            reasons.append("all components in place")
         elif s.id not in claimed:
             reasons.append("not stated as in place")
         elif s.comprises and not in_place[s.id]:
@@ -422,7 +430,7 @@ def _verdict(
                 for r in req:
                     required.append((r, f"level {lo.level} ({basis})"))
     for rule in fw.rules:
-        if rule.kind is S.RuleKind.BASELINE and action in rule.actions:
+        if rule.kind is S.RuleKind.BASELINE and rule.binding and action in rule.actions:
             for r in rule.requires:
                 required.append((r, f"baseline rule {rule.id}"))
 
@@ -449,12 +457,15 @@ def _verdict(
     if forbidding:
         kind = VerdictKind.FORBIDDEN
         reasons.append(
-            "an intolerable level forbids this action: no safeguard can make it acceptable"
+            "the framework forbids this action at "
+            + ", ".join(forbidding)
+            + ": no safeguard can make it acceptable"
         )
     elif missing:
         kind = VerdictKind.BLOCKED
         for h in halts:
-            reasons.append(f"halting rule {h.id}: {h.statement}")
+            binding = "" if h.binding else " (discretionary wording: the framework may, not must)"
+            reasons.append(f"halting rule {h.id}{binding}: {h.statement}")
     elif merged:
         kind = VerdictKind.ALLOWED_WITH_CONDITIONS
     else:

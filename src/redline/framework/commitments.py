@@ -260,9 +260,18 @@ def _iii(fw: S.Framework) -> tuple[Status, list[str], list[str]]:
 
 
 def _iv(fw: S.Framework) -> tuple[Status, list[str], list[str]]:
-    halts = [r for r in fw.rules if r.kind is S.RuleKind.HALT]
+    halts = [r for r in fw.rules if r.kind is S.RuleKind.HALT and r.binding]
     dev = [r.id for r in halts if S.Action.CONTINUE_TRAINING in r.actions]
     dep = [r.id for r in halts if set(r.actions) & set(S.DEPLOYMENT_ACTIONS)]
+    loose = [r for r in fw.rules if r.kind is S.RuleKind.HALT and not r.binding]
+    loose_dev = [r.id for r in loose if S.Action.CONTINUE_TRAINING in r.actions]
+    loose_dep = [r.id for r in loose if set(r.actions) & set(S.DEPLOYMENT_ACTIONS)]
+    dev_gap = "no halting rule for development (continue_training)"
+    if loose_dev:
+        dev_gap += f"; only discretionary wording: {', '.join(loose_dev)}"
+    dep_gap = "no halting rule for deployment"
+    if loose_dep:
+        dep_gap += f"; only discretionary wording: {', '.join(loose_dep)}"
     forbidden_dev = [
         lv.id
         for lv in _levels(fw)
@@ -278,12 +287,12 @@ def _iv(fw: S.Framework) -> tuple[Status, list[str], list[str]]:
             (
                 bool(dev),
                 f"halting rule for development: {', '.join(dev)}",
-                "no halting rule for development (continue_training)",
+                dev_gap,
             ),
             (
                 bool(dep),
                 f"halting rule for deployment: {', '.join(dep)}",
-                "no halting rule for deployment",
+                dep_gap,
             ),
             (
                 bool(forbidden_dev),

@@ -203,6 +203,7 @@ class Scope(Strict):
     description: str = Field(min_length=1, description="What counts as a frontier model.")
     criteria: list[ScopeCriterion] = Field(default_factory=list)
     combine: Literal["any", "all"] = "any"
+    citation: Citation | None = None
 
 
 # ----------------------------------------------------------------------- triggers
@@ -376,6 +377,13 @@ class Safeguard(Strict):
         default_factory=list,
         description="Weaker safeguards this one satisfies (e.g. SL3 implies SL2).",
     )
+    specified: bool = Field(
+        default=True,
+        description=(
+            "False for a safeguard the framework requires but has not yet defined (e.g. a "
+            "future security standard). It is never counted as in place."
+        ),
+    )
     citation: Citation | None = None
 
     @property
@@ -445,8 +453,9 @@ class ManualFactorSource(Strict):
 
 
 class MetricFactorSource(Strict):
-    """A factor scored from a metric: the score is the first bin whose lower edge
-    the metric reaches (bins ascending)."""
+    """A factor scored from a metric: the score is that of the highest bin whose lower
+    edge the metric reaches (bins ascending). The decision reads the risky end of the
+    metric's widest interval, so uncertainty raises the score, never lowers it."""
 
     evaluation: Id
     metric: str | None = None
@@ -486,8 +495,15 @@ class RiskDomain(Strict):
     id: Id
     name: str = Field(min_length=1)
     threat_model: str = Field(min_length=1)
+    status: Literal["tracked", "research", "monitored", "excluded"] = Field(
+        default="tracked",
+        description=(
+            "tracked: levels with triggers decide actions. research/monitored/excluded: the "
+            "framework names the risk but sets no binding levels; such a domain may have none."
+        ),
+    )
     levels: list[CapabilityLevel] = Field(
-        min_length=1, description="Ordered from least to most severe."
+        default_factory=list, description="Ordered from least to most severe."
     )
     risk_matrix: RiskMatrix | None = None
     halting_exemption: str | None = Field(
@@ -516,6 +532,10 @@ class Rule(Strict):
     domains: list[Id] | Literal["all"] = "all"
     requires: list[Requirement] = Field(default_factory=list)
     statement: str = Field(min_length=1)
+    binding: bool = Field(
+        default=True,
+        description="False for discretionary wording ('may pause'); reported, never relied on.",
+    )
     citation: Citation | None = None
 
 
@@ -526,6 +546,7 @@ class Role(Strict):
     id: Id
     title: str = Field(min_length=1)
     description: str | None = None
+    citation: Citation | None = None
 
 
 class SignOff(Strict):
@@ -536,6 +557,7 @@ class SignOff(Strict):
     levels: list[Id] = Field(default_factory=list)
     roles: list[Id] = Field(min_length=1)
     rule: Literal["all", "any"] = "all"
+    citation: Citation | None = None
 
 
 class Reassessment(Strict):
@@ -543,6 +565,7 @@ class Reassessment(Strict):
     months: float | None = Field(default=None, gt=0)
     deployment_context_change: bool = False
     other: str | None = None
+    citation: Citation | None = None
 
 
 class Governance(Strict):
@@ -554,6 +577,7 @@ class Governance(Strict):
     policy_changes_approved_by: list[Id] = Field(default_factory=list)
     noncompliance_reporting: str | None = None
     resources: str | None = Field(default=None, description="Resources assigned (commitment VI).")
+    citation: Citation | None = None
 
 
 # ------------------------------------------------------- external input, transparency
@@ -566,6 +590,7 @@ class TrustedActor(Strict):
     reviewed: list[ReviewedItem] = Field(default_factory=list)
     how: str | None = Field(default=None, description="How they were involved.")
     date: dt.date | None = None
+    citation: Citation | None = None
 
 
 class ExternalInput(Strict):
@@ -574,6 +599,7 @@ class ExternalInput(Strict):
         default=None, description="How trusted actors' input shaped the thresholds."
     )
     public_involvement: str | None = None
+    citation: Citation | None = None
 
 
 class Disclosure(Strict):
@@ -582,6 +608,7 @@ class Disclosure(Strict):
     shared_with: list[Id] = Field(
         default_factory=list, description="Trusted actor ids (trusted_only items)."
     )
+    citation: Citation | None = None
 
 
 class Transparency(Strict):
@@ -589,6 +616,7 @@ class Transparency(Strict):
     trusted_only: list[Disclosure] = Field(default_factory=list)
     withheld: list[Disclosure] = Field(default_factory=list)
     reporting: str | None = Field(default=None, description="What is published and when.")
+    citation: Citation | None = None
 
 
 # ---------------------------------------------------------------------- self-tests
