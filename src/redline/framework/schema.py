@@ -307,6 +307,13 @@ class Sampling(Strict):
         default=None, description="Sample metadata field that groups dependent items."
     )
     early_stopping: bool = True
+    scores: Literal["binary", "bounded"] = Field(
+        default="binary",
+        description=(
+            "binary: every sample scores 0 or 1 (exact hypergeometric confidence sequence); "
+            "bounded: scores anywhere in [0, 1] (betting confidence sequence)."
+        ),
+    )
 
     @field_validator("budget")
     @classmethod

@@ -23,7 +23,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from importlib.metadata import version as pkg_version
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from redline.framework import schema as S
 from redline.measure import stats
@@ -37,6 +37,9 @@ from redline.measure.results import (
     Tokens,
 )
 from redline.measure.tasks import parse_task
+
+if TYPE_CHECKING:
+    from redline.measure.sequential import SequentialMethod
 
 
 class MeasureError(Exception):
@@ -179,14 +182,17 @@ def _order(samples: list[Any], seed: int) -> list[Any]:
     return out
 
 
-def _sequence_interval(
-    values: list[float], pool: int, confidence: float
-) -> tuple[float, float, str]:
-    """The anytime-valid interval after feeding ``values`` in sampling order."""
-    from redline.measure.sequential import SequentialMethod, make_confidence_sequence
+def _sequence_method(sampling: S.Sampling) -> SequentialMethod:
+    return "hypergeometric" if sampling.scores == "binary" else "wor-betting"
 
-    binary = all(v in (0.0, 1.0) for v in values)
-    method: SequentialMethod = "hypergeometric" if binary else "wor-betting"
+
+def _sequence_interval(
+    values: list[float], pool: int, confidence: float, method: SequentialMethod
+) -> tuple[float, float, str]:
+    """The anytime-valid interval after feeding ``values`` in sampling order, with the
+    same confidence sequence the early stop used."""
+    from redline.measure.sequential import make_confidence_sequence
+
     cs = make_confidence_sequence(method, pool, confidence)
     for v in values:
         cs.update(v)
@@ -262,6 +268,8 @@ def build_task(spec: RunSpec, base_dir: Path | None, limit: int | None) -> Any:
             thresholds=spec.thresholds,
             confidence=spec.stop_confidence,
             score_name=spec.evaluation.scorer,
+            method=_sequence_method(sampling),
+            pool_size=spec.pool_size,
         )
     version = f"{task.version}+redline.{plan_hash}"
     kwargs: dict[str, Any] = {
@@ -310,9 +318,9 @@ def _sha256(path: Path) -> str:
 
 def _values(spec: RunSpec, log_path: Path) -> tuple[list[float], list[str], list[str | int]]:
     from inspect_ai.log import read_eval_log_samples
-    from inspect_ai.scorer import value_to_float
 
-    to_float = value_to_float()
+    from redline.measure.sequential import score_to_unit as to_float
+
     by_id: dict[str | int, tuple[float, str]] = {}
     cluster_by = spec.evaluation.sampling.cluster_by
     for s in read_eval_log_samples(str(log_path), all_samples_required=False):
@@ -324,7 +332,12 @@ def _values(spec: RunSpec, log_path: Path) -> tuple[list[float], list[str], list
                 f"evaluation {spec.evaluation.id!r}: scorer {name!r} not in the log "
                 f"(scorers: {', '.join(s.scores)})"
             )
-        value = to_float(s.scores[name].value)
+        try:
+            value = to_float(s.scores[name].value)
+        except ValueError as exc:
+            raise MeasureError(
+                f"evaluation {spec.evaluation.id!r}: sample {s.id!r}: {exc}"
+            ) from None
         cluster = str((s.metadata or {}).get(cluster_by, s.id)) if cluster_by else str(s.id)
         by_id[s.id] = (float(value), cluster)
     order = [i for i in spec.order if i in by_id] or list(by_id)
@@ -367,7 +380,7 @@ def summarise_run(spec: RunSpec, log_path: Path, out_dir: Path) -> StrategyRun:
     for conf in spec.confidences:
         c_k = stats.adjusted_confidence(conf, spec.k)
         if sampling.early_stopping and spec.thresholds:
-            lo, hi, method = _sequence_interval(values, pool, c_k)
+            lo, hi, method = _sequence_interval(values, pool, c_k, _sequence_method(sampling))
         else:
             summ = stats.summarise(values, clusters if clustered else None, c_k, pool_size=pool)
             lo, hi = summ.interval
