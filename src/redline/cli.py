@@ -42,8 +42,8 @@ app = typer.Typer(
 
 # Rich falls back to 80 columns when output is not a terminal; logs in CI read better wider.
 _WIDTH = None if sys.stdout.isatty() else 140
-out = Console(highlight=False, soft_wrap=True, width=_WIDTH)
-err = Console(stderr=True, highlight=False, soft_wrap=True, width=_WIDTH)
+out = Console(highlight=False, soft_wrap=True, width=_WIDTH, emoji=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True, width=_WIDTH, emoji=False)
 
 
 class UserError(Exception):

@@ -25,6 +25,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Discriminator,
     Field,
@@ -32,6 +33,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
 SCHEMA_VERSION = 1
 
@@ -45,11 +47,27 @@ Id = Annotated[
 ]
 
 
+def _number(v: Any) -> Any:
+    # YAML users write 1 or 1.0; text ("0.85") and true/false are mistakes, not numbers.
+    if isinstance(v, bool | str):
+        # Reported like any other wrong type, so the loader's messages stay uniform.
+        raise PydanticCustomError("float_type", "Input should be a valid number")
+    return v
+
+
+Number = Annotated[float, BeforeValidator(_number), Field(allow_inf_nan=False)]
+"""A finite number; refuses text and booleans that lax parsing would convert."""
+Whole = Annotated[int, Field(strict=True)]
+Flag = Annotated[bool, Field(strict=True)]
+
+
 class Strict(BaseModel):
     """Base for every schema model: unknown keys are errors, values are not coerced
     silently from one kind to another beyond what YAML users expect."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, populate_by_name=True, allow_inf_nan=False
+    )
 
 
 # --------------------------------------------------------------------------- enums
@@ -166,7 +184,7 @@ class Identity(Strict):
     date: dt.date
     source_url: str | None = None
     supersedes: str | None = Field(default=None, description="Previous version string.")
-    fictional: bool = Field(
+    fictional: Flag = Field(
         default=False, description="True for examples that describe no real organisation."
     )
 
@@ -176,7 +194,7 @@ class Identity(Strict):
 
 class ComputeCriterion(Strict):
     kind: Literal["compute"]
-    training_flop_at_least: float = Field(gt=0)
+    training_flop_at_least: Number = Field(gt=0)
     description: str | None = None
 
 
@@ -189,7 +207,7 @@ class RelativeComputeCriterion(Strict):
     """E.g. fine-tunes that use more than a third of the base model's compute."""
 
     kind: Literal["relative_compute"]
-    fraction_of_base_at_least: float = Field(gt=0)
+    fraction_of_base_at_least: Number = Field(gt=0)
     description: str | None = None
 
 
@@ -217,7 +235,7 @@ class Comparison(Strict):
         default=None, description="Metric name; defaults to the evaluation's metric."
     )
     op: Op
-    value: float | Unspecified
+    value: Number | Unspecified | Literal["unspecified"]
 
     @field_validator("value", mode="before")
     @classmethod
@@ -299,14 +317,14 @@ class Elicitation(Strict):
 
 
 class Sampling(Strict):
-    budget: int | Literal["all"] = Field(
+    budget: Whole | Literal["all"] = Field(
         default="all", description="Most samples to use per strategy."
     )
-    seed: int = 0
+    seed: Whole = 0
     cluster_by: str | None = Field(
         default=None, description="Sample metadata field that groups dependent items."
     )
-    early_stopping: bool = True
+    early_stopping: Flag = True
     scores: Literal["binary", "bounded"] = Field(
         default="binary",
         description=(
@@ -338,7 +356,7 @@ class Evaluation(Strict):
     scorer: str | None = Field(
         default=None, description="Scorer name in the log when the task has several."
     )
-    higher_is_more_capable: bool = True
+    higher_is_more_capable: Flag = True
     elicitation: list[Elicitation] = Field(default_factory=list)
     sampling: Sampling = Field(default_factory=Sampling)
     description: str | None = None
@@ -355,8 +373,8 @@ class Verification(Strict):
     evaluation: Id
     metric: str | None = None
     op: Op
-    value: float
-    confidence: float = Field(default=0.95, gt=0.5, lt=1.0)
+    value: Number
+    confidence: Number = Field(default=0.95, gt=0.5, lt=1.0)
     task_args: dict[str, Any] = Field(
         default_factory=dict,
         description="Extra task arguments that apply the safeguard (e.g. mitigation: io_filter).",
@@ -368,7 +386,7 @@ class Safeguard(Strict):
     name: str = Field(min_length=1)
     kind: SafeguardKind
     description: str | None = None
-    removable_by_weight_holder: bool | None = Field(
+    removable_by_weight_holder: Flag | None = Field(
         default=None,
         description=(
             "Whoever holds the weights can remove it. Defaults to true for deployment "
@@ -384,7 +402,7 @@ class Safeguard(Strict):
         default_factory=list,
         description="Weaker safeguards this one satisfies (e.g. SL3 implies SL2).",
     )
-    specified: bool = Field(
+    specified: Flag = Field(
         default=True,
         description=(
             "False for a safeguard the framework requires but has not yet defined (e.g. a "
@@ -416,7 +434,7 @@ class ActionRequirement(StrEnum):
 
 class Evidence(Strict):
     standard: EvidenceStandard
-    confidence: float = Field(default=0.95, gt=0.5, lt=1.0)
+    confidence: Number = Field(default=0.95, gt=0.5, lt=1.0)
 
 
 class CapabilityLevel(Strict):
@@ -466,24 +484,24 @@ class MetricFactorSource(Strict):
 
     evaluation: Id
     metric: str | None = None
-    bins: list[float] = Field(min_length=1, description="Ascending lower edges, one per score.")
+    bins: list[Number] = Field(min_length=1, description="Ascending lower edges, one per score.")
 
 
 class RiskFactor(Strict):
     id: Id
     name: str = Field(min_length=1)
-    scores: list[int] = Field(min_length=2, description="Allowed ordinal scores, ascending.")
+    scores: list[Whole] = Field(min_length=2, description="Allowed ordinal scores, ascending.")
     source: ManualFactorSource | MetricFactorSource
     description: str | None = None
 
 
 class ScoreBand(Strict):
     level: Id
-    score_at_least: float
+    score_at_least: Number
 
 
 class MatrixCell(Strict):
-    when: dict[Id, int] = Field(min_length=1, description="factor id -> score")
+    when: dict[Id, Whole] = Field(min_length=1, description="factor id -> score")
     level: Id
 
 
@@ -539,7 +557,7 @@ class Rule(Strict):
     domains: list[Id] | Literal["all"] = "all"
     requires: list[Requirement] = Field(default_factory=list)
     statement: str = Field(min_length=1)
-    binding: bool = Field(
+    binding: Flag = Field(
         default=True,
         description="False for discretionary wording ('may pause'); reported, never relied on.",
     )
@@ -568,9 +586,9 @@ class SignOff(Strict):
 
 
 class Reassessment(Strict):
-    effective_compute_multiple: float | None = Field(default=None, gt=1.0)
-    months: float | None = Field(default=None, gt=0)
-    deployment_context_change: bool = False
+    effective_compute_multiple: Number | None = Field(default=None, gt=1.0)
+    months: Number | None = Field(default=None, gt=0)
+    deployment_context_change: Flag = False
     other: str | None = None
     citation: Citation | None = None
 
@@ -580,7 +598,7 @@ class Governance(Strict):
     sign_off: list[SignOff] = Field(default_factory=list)
     dissent: str | None = Field(default=None, description="How dissent is recorded and handled.")
     reassessment: Reassessment = Field(default_factory=Reassessment)
-    policy_review_months: float | None = Field(default=None, gt=0)
+    policy_review_months: Number | None = Field(default=None, gt=0)
     policy_changes_approved_by: list[Id] = Field(default_factory=list)
     noncompliance_reporting: str | None = None
     resources: str | None = Field(default=None, description="Resources assigned (commitment VI).")
@@ -632,8 +650,8 @@ class Transparency(Strict):
 class ScenarioResult(Strict):
     evaluation: Id
     metric: str | None = None
-    estimate: float
-    interval: tuple[float, float] | None = Field(
+    estimate: Number
+    interval: tuple[Number, Number] | None = Field(
         default=None, description="Confidence interval; defaults to [estimate, estimate]."
     )
     task_args: dict[str, Any] = Field(
@@ -648,8 +666,8 @@ class Determination(Strict):
     ``score`` for a risk-matrix factor."""
 
     determination: Id
-    reached: bool | None = None
-    score: int | None = None
+    reached: Flag | None = None
+    score: Whole | None = None
     by: Id
     rationale: str = Field(min_length=1)
     date: dt.date | None = None

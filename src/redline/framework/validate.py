@@ -6,9 +6,12 @@ about; the loader turns paths into file positions.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import math
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
+
+from pydantic import BaseModel
 
 from redline.framework import schema as S
 
@@ -17,26 +20,39 @@ PathT = tuple[str | int, ...]
 
 @dataclass(frozen=True)
 class SemanticProblem:
+    """A problem with the meaning of a framework, at ``path``.
+
+    ``see`` names a second place the problem involves (e.g. the first use of a
+    duplicated id); the loader says where it is in the file."""
+
     path: PathT
     message: str
     severity: Literal["error", "warning"] = "error"
     on_key: bool = False
+    see: PathT | None = None
+
+    def text(self, where: Callable[[PathT], str] | None = None) -> str:
+        if self.see is None:
+            return self.message
+        place = where(self.see) if where is not None else _fmt(self.see)
+        return f"{self.message} (first used at {place})"
 
 
-def _err(path: PathT, msg: str, *, on_key: bool = False) -> SemanticProblem:
-    return SemanticProblem(path, msg, "error", on_key)
+def _err(
+    path: PathT, msg: str, *, on_key: bool = False, see: PathT | None = None
+) -> SemanticProblem:
+    return SemanticProblem(path, msg, "error", on_key, see)
 
 
 def _warn(path: PathT, msg: str) -> SemanticProblem:
     return SemanticProblem(path, msg, "warning")
 
 
-def _unique(items: list[tuple[PathT, str]], what: str) -> Iterator[SemanticProblem]:
+def _unique(items: Sequence[tuple[PathT, str]], what: str) -> Iterator[SemanticProblem]:
     seen: dict[str, PathT] = {}
     for path, ident in items:
         if ident in seen:
-            first = seen[ident]
-            yield _err(path, f"duplicate {what} id {ident!r} (first used at {_fmt(first)})")
+            yield _err(path, f"duplicate {what} id {ident!r}", see=seen[ident])
         else:
             seen[ident] = path
 
@@ -45,6 +61,10 @@ def _fmt(path: PathT) -> str:
     from redline.framework.load import format_path
 
     return format_path(path)
+
+
+def _known(names: Iterable[str]) -> str:
+    return ", ".join(sorted(set(names))) or "none defined"
 
 
 def _conditions(
@@ -77,6 +97,9 @@ def check(
 def _check(
     fw: S.Framework, resolve_task: Callable[[str], str | None] | None
 ) -> Iterator[SemanticProblem]:
+    # ---- numbers: NaN or infinity would make a threshold silently never fire
+    yield from _finite(fw, ())
+
     # ---- unique ids
     yield from _unique([(("domains", i, "id"), d.id) for i, d in enumerate(fw.domains)], "domain")
     level_ids = [
@@ -105,7 +128,10 @@ def _check(
     )
     for i, e in enumerate(fw.evaluations):
         yield from _unique(
-            [(("evaluations", i, "elicitation", j, "id"), el.id) for j, el in enumerate(e.elicitation)],
+            [
+                (("evaluations", i, "elicitation", j, "id"), el.id)
+                for j, el in enumerate(e.elicitation)
+            ],
             "elicitation strategy",
         )
 
@@ -116,25 +142,23 @@ def _check(
     domains = {d.id: d for d in fw.domains}
     all_levels = {lv.id: (d, lv) for d in fw.domains for lv in d.levels}
 
+    # Manual determinations: id -> (path, the determination, the factor it scores or None)
     determinations: list[tuple[PathT, str]] = []
+    manual: dict[str, tuple[S.ManualDetermination, S.RiskFactor | None]] = {}
     used_evaluations: set[str] = set()
 
     def eval_ref(path: PathT, eval_id: str) -> Iterator[SemanticProblem]:
         used_evaluations.add(eval_id)
         if eval_id not in evaluations:
-            known = ", ".join(sorted(evaluations)) or "none defined"
-            yield _err(path, f"unknown evaluation {eval_id!r} (evaluations: {known})")
+            yield _err(path, f"unknown evaluation {eval_id!r} (evaluations: {_known(evaluations)})")
 
     def role_ref(path: PathT, role: str) -> Iterator[SemanticProblem]:
         if role not in roles:
-            yield _err(
-                path, f"unknown role {role!r} (governance.roles: {', '.join(sorted(roles))})"
-            )
+            yield _err(path, f"unknown role {role!r} (governance.roles: {_known(roles)})")
 
     def safeguard_ref(path: PathT, sid: str) -> Iterator[SemanticProblem]:
         if sid not in safeguards:
-            known = ", ".join(sorted(safeguards)) or "none defined"
-            yield _err(path, f"unknown safeguard {sid!r} (safeguards: {known})")
+            yield _err(path, f"unknown safeguard {sid!r} (safeguards: {_known(safeguards)})")
 
     def requirement_refs(path: PathT, reqs: list[S.Requirement]) -> Iterator[SemanticProblem]:
         for k, req in enumerate(reqs):
@@ -156,6 +180,7 @@ def _check(
                     yield from _direction(cpath, c, evaluations)
                 else:
                     determinations.append(((*cpath, "id"), c.id))
+                    manual.setdefault(c.id, (c, None))
                     yield from role_ref((*cpath, "determined_by"), c.determined_by)
             if d.risk_matrix is None and lv.trigger is None:
                 yield _err(
@@ -182,21 +207,29 @@ def _check(
                         )
             if lv.kind is S.LevelKind.ALERT:
                 if lv.alert_for is None:
-                    yield _warn(lpath, f"alert level {lv.id!r} does not say which level it warns of (alert_for)")
+                    yield _warn(
+                        lpath,
+                        f"alert level {lv.id!r} does not say which level it warns of (alert_for)",
+                    )
                 else:
-                    yield from _alert(lpath, j, lv, d)
+                    yield from _alert(lpath, j, lv, d, fw, evaluations)
             elif lv.alert_for is not None:
                 yield _err((*lpath, "alert_for"), "only alert levels take alert_for")
-        yield from _ladder_order(dpath, d)
+        yield from _ladder_order(dpath, d, evaluations)
         if d.risk_matrix is not None:
             yield from _matrix((*dpath, "risk_matrix"), d, evaluations, role_ref, eval_ref)
             for fi, f in enumerate(d.risk_matrix.factors):
                 if isinstance(f.source, S.ManualFactorSource):
                     determinations.append(
-                        ((*dpath, "risk_matrix", "factors", fi, "source", "manual", "id"), f.source.manual.id)
+                        (
+                            (*dpath, "risk_matrix", "factors", fi, "source", "manual", "id"),
+                            f.source.manual.id,
+                        )
                     )
+                    manual.setdefault(f.source.manual.id, (f.source.manual, f))
         halted = any(
-            r.kind is S.RuleKind.HALT and (r.domains == "all" or d.id in r.domains) for r in fw.rules
+            r.kind is S.RuleKind.HALT and (r.domains == "all" or d.id in r.domains)
+            for r in fw.rules
         )
         if not has_intolerable and not halted and not d.halting_exemption:
             yield _err(
@@ -220,14 +253,17 @@ def _check(
 
     # ---- rules
     for i, r in enumerate(fw.rules):
-        rpath: PathT = ("rules", i)
+        rpath = ("rules", i)
         if r.domains != "all":
             for k, did in enumerate(r.domains):
                 if did not in domains:
-                    yield _err((*rpath, "domains", k), f"unknown domain {did!r}")
+                    yield _err(
+                        (*rpath, "domains", k),
+                        f"unknown domain {did!r} (domains: {_known(domains)})",
+                    )
         yield from requirement_refs((*rpath, "requires"), r.requires)
         if r.kind is S.RuleKind.BASELINE and not r.requires:
-            yield _err(rpath, "a baseline rule must list the safeguards it requires")
+            yield _err(rpath, "a baseline rule must list the safeguards it requires (requires)")
 
     # ---- governance
     g = fw.governance
@@ -236,9 +272,20 @@ def _check(
             yield from role_ref(("governance", "sign_off", i, "roles", k), role)
         for k, lid in enumerate(so.levels):
             if lid not in all_levels:
-                yield _err(("governance", "sign_off", i, "levels", k), f"unknown level {lid!r}")
+                yield _err(
+                    ("governance", "sign_off", i, "levels", k),
+                    f"unknown level {lid!r} (levels: {_known(all_levels)})",
+                )
         if so.when == "levels_reached" and not so.levels:
-            yield _err(("governance", "sign_off", i), "when: levels_reached needs a list of levels")
+            yield _err(
+                ("governance", "sign_off", i, "when"),
+                "'levels_reached' needs the list of levels (levels: [...])",
+            )
+        elif so.when != "levels_reached" and so.levels:
+            yield _warn(
+                ("governance", "sign_off", i, "levels"),
+                f"levels only apply with when: levels_reached (here when: {so.when})",
+            )
     for k, role in enumerate(g.policy_changes_approved_by):
         yield from role_ref(("governance", "policy_changes_approved_by", k), role)
 
@@ -246,6 +293,7 @@ def _check(
     t = fw.transparency
     if t is not None:
         public = set(t.public)
+        trusted_only = {disc.item for disc in t.trusted_only}
         for section in ("trusted_only", "withheld"):
             for i, disc in enumerate(getattr(t, section)):
                 if disc.item in public:
@@ -253,11 +301,17 @@ def _check(
                         ("transparency", section, i, "item"),
                         f"{disc.item.value!r} is also listed as public",
                     )
+                elif section == "withheld" and disc.item in trusted_only:
+                    yield _err(
+                        ("transparency", section, i, "item"),
+                        f"{disc.item.value!r} is also listed as trusted_only",
+                    )
                 for k, aid in enumerate(disc.shared_with):
                     if aid not in actors:
                         yield _err(
                             ("transparency", section, i, "shared_with", k),
-                            f"unknown trusted actor {aid!r}",
+                            f"unknown trusted actor {aid!r} "
+                            f"(external_input.trusted_actors: {_known(actors)})",
                         )
 
     # ---- self-tests
@@ -273,19 +327,54 @@ def _check(
                         f"interval [{lo}, {hi}] does not contain the estimate {res.estimate}",
                     )
         for k, det in enumerate(test.determinations):
-            if det.determination not in {d for _, d in determinations}:
+            dtpath: PathT = (*tpath, "determinations", k)
+            yield from role_ref((*dtpath, "by"), det.by)
+            known = manual.get(det.determination)
+            if known is None:
                 yield _err(
-                    (*tpath, "determinations", k, "determination"),
-                    f"unknown manual determination {det.determination!r}",
+                    (*dtpath, "determination"),
+                    f"unknown manual determination {det.determination!r} "
+                    f"(the framework names: {_known(manual)})",
                 )
-            yield from role_ref((*tpath, "determinations", k, "by"), det.by)
+                continue
+            m, factor = known
+            if det.by in roles and m.determined_by in roles and det.by != m.determined_by:
+                yield _err(
+                    (*dtpath, "by"),
+                    f"{det.determination!r} is determined by {m.determined_by!r}, not {det.by!r}",
+                )
+            if factor is not None and det.score is None:
+                yield _err(
+                    dtpath,
+                    f"{det.determination!r} scores a risk-matrix factor: give 'score', "
+                    "not 'reached'",
+                )
+            elif factor is not None and det.score not in factor.scores:
+                yield _err(
+                    (*dtpath, "score"),
+                    f"{det.score} is not a score of factor {factor.id!r} "
+                    f"(scores: {', '.join(map(str, factor.scores))})",
+                )
+            elif factor is None and det.reached is None:
+                yield _err(
+                    dtpath,
+                    f"{det.determination!r} is a trigger: give 'reached: true/false', not 'score'",
+                )
         for k, sid in enumerate(test.safeguards_in_place):
             yield from safeguard_ref((*tpath, "safeguards_in_place", k), sid)
         for did, lid in test.expect_levels.items():
             if did not in domains:
-                yield _err((*tpath, "expect_levels", did), f"unknown domain {did!r}", on_key=True)
+                yield _err(
+                    (*tpath, "expect_levels", did),
+                    f"unknown domain {did!r} (domains: {_known(domains)})",
+                    on_key=True,
+                )
             elif lid != "none" and lid not in {lv.id for lv in domains[did].levels}:
-                yield _err((*tpath, "expect_levels", did), f"level {lid!r} is not in domain {did!r}")
+                yield _err(
+                    (*tpath, "expect_levels", did),
+                    f"level {lid!r} is not in domain {did!r} "
+                    f"(its levels: {', '.join(lv.id for lv in domains[did].levels)})",
+                )
 
     # ---- evaluations
     for i, e in enumerate(fw.evaluations):
@@ -300,6 +389,23 @@ def _check(
                 yield _warn(("evaluations", i, "task"), msg)
 
 
+def _finite(node: Any, path: PathT) -> Iterator[SemanticProblem]:
+    """Every number in the schema's own fields is finite (free-form task_args aside)."""
+    if isinstance(node, float) and not math.isfinite(node):
+        yield _err(path, f"expected a finite number, got {node}")
+    elif isinstance(node, BaseModel):
+        for name, info in type(node).model_fields.items():
+            if name == "task_args":
+                continue
+            yield from _finite(getattr(node, name), (*path, info.alias or name))
+    elif isinstance(node, list | tuple):
+        for k, item in enumerate(node):
+            yield from _finite(item, (*path, k))
+    elif isinstance(node, dict):
+        for key, item in node.items():
+            yield from _finite(item, (*path, str(key)))
+
+
 def _direction(
     path: PathT, c: S.Comparison, evaluations: dict[str, S.Evaluation]
 ) -> Iterator[SemanticProblem]:
@@ -311,46 +417,78 @@ def _direction(
         yield _warn(
             (*path, "op"),
             f"this trigger fires when {c.evaluation} shows LESS capability "
-            f"(higher_is_more_capable: {str(e.higher_is_more_capable).lower()}); check the direction",
+            f"(higher_is_more_capable: {str(e.higher_is_more_capable).lower()}); "
+            "check the direction",
         )
 
 
-def _numeric(cond: S.Condition | None) -> dict[tuple[str, str | None, bool], float]:
-    """Numeric comparisons of a trigger by (evaluation, metric, rising)."""
-    out: dict[tuple[str, str | None, bool], float] = {}
-    for _, c in _conditions(cond, ()):
+_Key = tuple[str, str | None, bool]
+
+
+def _numeric(
+    cond: S.Condition | None, path: PathT, evaluations: dict[str, S.Evaluation]
+) -> dict[_Key, tuple[float, PathT]]:
+    """Numeric comparisons of a trigger by (evaluation, metric, rising), with the
+    path of each value. A missing metric is the evaluation's own metric."""
+    out: dict[_Key, tuple[float, PathT]] = {}
+    for cpath, c in _conditions(cond, path):
         if isinstance(c, S.Comparison) and isinstance(c.value, float | int):
-            out[(c.evaluation, c.metric, c.op in (S.Op.GE, S.Op.GT))] = float(c.value)
+            e = evaluations.get(c.evaluation)
+            metric = c.metric if c.metric is not None else (e.metric if e else None)
+            key = (c.evaluation, metric, c.op in (S.Op.GE, S.Op.GT))
+            out.setdefault(key, (float(c.value), (*cpath, "value")))
     return out
 
 
-def _alert(lpath: PathT, j: int, lv: S.CapabilityLevel, d: S.RiskDomain) -> Iterator[SemanticProblem]:
+def _alert(
+    lpath: PathT,
+    j: int,
+    lv: S.CapabilityLevel,
+    d: S.RiskDomain,
+    fw: S.Framework,
+    evaluations: dict[str, S.Evaluation],
+) -> Iterator[SemanticProblem]:
     target_index = next((k for k, o in enumerate(d.levels) if o.id == lv.alert_for), None)
     if target_index is None:
-        yield _err((*lpath, "alert_for"), f"level {lv.alert_for!r} is not in domain {d.id!r}")
+        elsewhere = next((o.id for o in fw.domains for x in o.levels if x.id == lv.alert_for), None)
+        where = f" (it is in domain {elsewhere!r})" if elsewhere else ""
+        yield _err(
+            (*lpath, "alert_for"), f"level {lv.alert_for!r} is not in domain {d.id!r}{where}"
+        )
         return
     target = d.levels[target_index]
     if target.kind is S.LevelKind.ALERT:
-        yield _err((*lpath, "alert_for"), "an alert warns of a threshold or intolerable level, not another alert")
+        yield _err(
+            (*lpath, "alert_for"),
+            f"{target.id!r} is another alert: an alert warns of a threshold or intolerable level",
+        )
+        return
     if target_index < j:
-        yield _err((*lpath, "alert_for"), f"an alert level must come before {target.id!r} in the ladder")
-    mine, theirs = _numeric(lv.trigger), _numeric(target.trigger)
-    for key, value in mine.items():
+        yield _err(
+            (*lpath, "alert_for"),
+            f"an alert must come before the level it warns of: move it above {target.id!r}",
+        )
+    mine = _numeric(lv.trigger, (*lpath, "trigger"), evaluations)
+    theirs = _numeric(target.trigger, (), evaluations)
+    for key, (value, vpath) in mine.items():
         if key in theirs:
-            tv = theirs[key]
+            tv = theirs[key][0]
             rising = key[2]
             safe = value < tv if rising else value > tv
             if not safe:
+                side = "below" if rising else "above"
                 yield _err(
-                    (*lpath, "trigger"),
-                    f"alert value {value} on {key[0]} is not on the safe side of "
-                    f"{target.id!r}'s threshold {tv}: an early warning must fire first",
+                    vpath,
+                    f"alert value {value:g} on {key[0]} is not {side} the threshold {tv:g} "
+                    f"of {target.id!r}: an early warning must fire first",
                 )
 
 
-def _ladder_order(dpath: PathT, d: S.RiskDomain) -> Iterator[SemanticProblem]:
+def _ladder_order(
+    dpath: PathT, d: S.RiskDomain, evaluations: dict[str, S.Evaluation]
+) -> Iterator[SemanticProblem]:
     seen_intolerable = False
-    last: dict[tuple[str, str | None, bool], tuple[float, str]] = {}
+    last: dict[_Key, tuple[float, str]] = {}
     for j, lv in enumerate(d.levels):
         lpath: PathT = (*dpath, "levels", j)
         if lv.kind is S.LevelKind.INTOLERABLE:
@@ -358,19 +496,20 @@ def _ladder_order(dpath: PathT, d: S.RiskDomain) -> Iterator[SemanticProblem]:
         elif seen_intolerable and lv.kind is S.LevelKind.THRESHOLD:
             yield _err(
                 (*lpath, "kind"),
-                "a threshold cannot sit above an intolerable level: order levels from least to most severe",
+                "a threshold cannot sit above an intolerable level: "
+                "order levels from least to most severe",
             )
         if lv.kind is S.LevelKind.ALERT:
             continue
-        for key, value in _numeric(lv.trigger).items():
+        for key, (value, vpath) in _numeric(lv.trigger, (*lpath, "trigger"), evaluations).items():
             if key in last:
                 prev, prev_id = last[key]
                 rising = key[2]
                 if (value < prev) if rising else (value > prev):
                     yield _err(
-                        (*lpath, "trigger"),
-                        f"{key[0]} threshold {value} is less severe than the lower level "
-                        f"{prev_id!r} ({prev}): order levels from least to most severe",
+                        vpath,
+                        f"{key[0]} threshold {value:g} is less severe than that of the lower "
+                        f"level {prev_id!r} ({prev:g}): order levels from least to most severe",
                     )
             last[key] = (value, lv.id)
 
@@ -384,57 +523,105 @@ def _matrix(
 ) -> Iterator[SemanticProblem]:
     m = d.risk_matrix
     assert m is not None
-    level_ids = {lv.id for lv in d.levels}
+    level_ids = [lv.id for lv in d.levels]
     factors = {f.id: f for f in m.factors}
-    yield from _unique([((*mpath, "factors", i, "id"), f.id) for i, f in enumerate(m.factors)], "factor")
+    yield from _unique(
+        [((*mpath, "factors", i, "id"), f.id) for i, f in enumerate(m.factors)], "factor"
+    )
     for i, f in enumerate(m.factors):
         fpath: PathT = (*mpath, "factors", i)
         if f.scores != sorted(set(f.scores)):
             yield _err((*fpath, "scores"), "scores must be distinct and ascending")
         if isinstance(f.source, S.ManualFactorSource):
-            yield from role_ref((*fpath, "source", "manual", "determined_by"), f.source.manual.determined_by)
+            yield from role_ref(
+                (*fpath, "source", "manual", "determined_by"), f.source.manual.determined_by
+            )
         else:
             yield from eval_ref((*fpath, "source", "evaluation"), f.source.evaluation)
             if len(f.source.bins) != len(f.scores):
-                yield _err((*fpath, "source", "bins"), f"needs one bin per score ({len(f.scores)})")
+                yield _err(
+                    (*fpath, "source", "bins"),
+                    f"has {len(f.source.bins)} bin{'s' if len(f.source.bins) != 1 else ''} "
+                    f"but the factor has {len(f.scores)} scores: give one bin per score",
+                )
             if f.source.bins != sorted(f.source.bins):
                 yield _err((*fpath, "source", "bins"), "bins must be ascending")
+    in_domain = f"is not in domain {d.id!r} (its levels: {', '.join(level_ids)})"
     if m.combine == "lookup":
         if not m.cells:
-            yield _err(mpath, "combine: lookup needs cells")
+            yield _err(
+                (*mpath, "combine"),
+                "'lookup' needs cells (when: {factor: score, ...}, level: ...)",
+            )
         for i, cell in enumerate(m.cells):
             if cell.level not in level_ids:
-                yield _err((*mpath, "cells", i, "level"), f"level {cell.level!r} is not in domain {d.id!r}")
+                yield _err((*mpath, "cells", i, "level"), f"level {cell.level!r} {in_domain}")
             for fid, score in cell.when.items():
                 if fid not in factors:
-                    yield _err((*mpath, "cells", i, "when", fid), f"unknown factor {fid!r}", on_key=True)
+                    yield _err(
+                        (*mpath, "cells", i, "when", fid),
+                        f"unknown factor {fid!r} (factors: {_known(factors)})",
+                        on_key=True,
+                    )
                 elif score not in factors[fid].scores:
-                    yield _err((*mpath, "cells", i, "when", fid), f"{score} is not a score of {fid!r}")
+                    yield _err(
+                        (*mpath, "cells", i, "when", fid),
+                        f"{score} is not a score of factor {fid!r} "
+                        f"(scores: {', '.join(map(str, factors[fid].scores))})",
+                    )
     else:
         if not m.bands:
-            yield _err(mpath, f"combine: {m.combine} needs bands (level by score)")
+            yield _err(
+                (*mpath, "combine"),
+                f"{m.combine!r} needs bands (level: ..., score_at_least: ...)",
+            )
         for i, band in enumerate(m.bands):
             if band.level not in level_ids:
-                yield _err((*mpath, "bands", i, "level"), f"level {band.level!r} is not in domain {d.id!r}")
+                yield _err((*mpath, "bands", i, "level"), f"level {band.level!r} {in_domain}")
         edges = [b.score_at_least for b in m.bands]
         if edges != sorted(edges):
-            yield _err((*mpath, "bands"), "bands must be ordered by score_at_least, ascending")
+            yield _err((*mpath, "bands"), "bands must be ordered by score_at_least, lowest first")
 
 
 def _cycles(fw: S.Framework) -> Iterator[SemanticProblem]:
-    graph = {s.id: [*s.comprises, *s.implies] for s in fw.safeguards}
-    state: dict[str, int] = {}
+    """A safeguard that comprises or implies itself, directly or through others.
 
-    def visit(node: str) -> bool:
+    Each cycle is reported once, at the reference that closes it."""
+    index = {s.id: i for i, s in enumerate(fw.safeguards)}
+    edges: dict[str, list[tuple[str, str, int]]] = {
+        s.id: [
+            *(("comprises", t, k) for k, t in enumerate(s.comprises)),
+            *(("implies", t, k) for k, t in enumerate(s.implies)),
+        ]
+        for s in fw.safeguards
+    }
+    state: dict[str, int] = {}  # 1 on the current path, 2 done
+    stack: list[tuple[str, str]] = []  # (safeguard, how it reaches the next)
+
+    def visit(node: str) -> Iterator[SemanticProblem]:
         state[node] = 1
-        for nxt in graph.get(node, []):
+        for how, nxt, k in edges.get(node, []):
+            if nxt not in index:
+                continue
             if state.get(nxt) == 1:
-                return True
-            if state.get(nxt) is None and nxt in graph and visit(nxt):
-                return True
+                path = [*stack, (node, how)]
+                start = next(n for n, (s, _) in enumerate(path) if s == nxt)
+                chain = path[start:]
+                targets = [s for s, _ in chain[1:]] + [nxt]
+                words = f"{chain[0][0]} {chain[0][1]} {targets[0]}" + "".join(
+                    f", which {h} {t}" for (_, h), t in zip(chain[1:], targets[1:], strict=True)
+                )
+                yield _err(
+                    ("safeguards", index[node], how, k),
+                    f"safeguards form a cycle: {words}; "
+                    "a safeguard cannot comprise or imply itself",
+                )
+            elif state.get(nxt) is None:
+                stack.append((node, how))
+                yield from visit(nxt)
+                stack.pop()
         state[node] = 2
-        return False
 
-    for i, s in enumerate(fw.safeguards):
-        if state.get(s.id) is None and visit(s.id):
-            yield _err(("safeguards", i), f"safeguard {s.id!r} comprises or implies itself (a cycle)")
+    for s in fw.safeguards:
+        if state.get(s.id) is None:
+            yield from visit(s.id)
