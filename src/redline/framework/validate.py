@@ -228,10 +228,21 @@ def _check(
                     )
                     manual.setdefault(f.source.manual.id, (f.source.manual, f))
         halted = any(
-            r.kind is S.RuleKind.HALT and (r.domains == "all" or d.id in r.domains)
+            r.kind is S.RuleKind.HALT and r.binding and (r.domains == "all" or d.id in r.domains)
             for r in fw.rules
         )
-        if not has_intolerable and not halted and not d.halting_exemption:
+        if d.status == "tracked" and not d.levels:
+            yield _err(
+                dpath,
+                f"domain {d.id!r} is tracked but has no levels: add its ladder, or set "
+                "status: research, monitored or excluded",
+            )
+        elif d.status != "tracked" and d.levels:
+            yield _warn(
+                (*dpath, "status"),
+                f"domain {d.id!r} is {d.status} but has levels: they still decide actions",
+            )
+        if d.status == "tracked" and not has_intolerable and not halted and not d.halting_exemption:
             yield _err(
                 dpath,
                 f"domain {d.id!r} has neither an intolerable level nor a halting rule: add one, "
