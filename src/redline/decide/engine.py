@@ -17,9 +17,11 @@ The rules, in order:
 4. Per action: forbidden if any counted level forbids it; otherwise the required
    safeguards are the union over counted levels plus baseline rules; blocked when one
    is not in place (a safeguard with a verification is in place only when the
-   verification passes; for open-weights release, safeguards the weights' holder can
-   remove do not count); allowed with conditions when safeguards are required and in
-   place; allowed when nothing is required.
+   verification passes; a standard is in place when all its components are; a
+   safeguard in place satisfies those it implies; for open-weights release,
+   safeguards the weights' holder can remove do not count, nor anything in place only
+   through them); allowed with conditions when safeguards are required and in place;
+   allowed when nothing is required.
 """
 
 from __future__ import annotations
@@ -61,6 +63,8 @@ class _Context:
                 self.measurements[(m.evaluation, m.metric)] = m
         self.determinations = {d.determination: d for d in inputs.determinations}
         self.claims = {c.id: c for c in inputs.safeguards}
+        # Filled by _safeguards: what stays in place once the weights are released.
+        self.open_weights_in_place: dict[str, bool] = {}
 
     def metric_of(self, evaluation: str, metric: str | None) -> str:
         if metric:
@@ -263,11 +267,18 @@ def _matrix(ctx: _Context, d: S.RiskDomain) -> list[LevelOutcome]:
                 chosen = band.level
         if chosen is None:
             reasons.append("below every band: no level applies")
+    # Classes are ordered like a ladder: reaching one counts every class below it, so a
+    # higher class never drops a requirement a lower one states (monotone in the scores).
+    ids = [lv.id for lv in d.levels]
+    top = ids.index(chosen) if chosen in ids else -1
     out = []
-    for lv in d.levels:
-        hit = lv.id == chosen
+    for i, lv in enumerate(d.levels):
+        hit = i <= top
         status = Status.REACHED if hit else Status.NOT_REACHED
-        out.append(_level(d, lv, status, hit, reasons if hit else []))
+        why = (
+            reasons if lv.id == chosen else ([f"below the class reached ({chosen})"] if hit else [])
+        )
+        out.append(_level(d, lv, status, hit, why))
     return out
 
 
@@ -284,6 +295,60 @@ def _domain(ctx: _Context, d: S.RiskDomain) -> DomainOutcome:
 
 
 # ------------------------------------------------------------------- safeguards
+
+
+def _placement(
+    fw: S.Framework,
+    claimed: set[str],
+    verified: dict[str, tuple[Literal["passed", "failed", "not_run", "none"], list[str]]],
+    *,
+    excluded: frozenset[str],
+) -> tuple[dict[str, bool], dict[str, str]]:
+    """Which safeguards are in place, and which only because a stronger one implies them.
+
+    A safeguard is in place when claimed and its verification (if any) passed; a
+    standard (``comprises``) when all its components are; and any safeguard when one
+    in place implies it. Implication can complete a standard and a standard can imply
+    others, so this is computed to a fixed point. ``excluded`` safeguards are never in
+    place and imply nothing (for open weights: those the weights' holder can remove).
+    """
+    implied_by: dict[str, str] = {}
+    in_place: dict[str, bool] = {}
+
+    def place(sid: str, stack: tuple[str, ...] = ()) -> bool:
+        if sid in in_place:
+            return in_place[sid]
+        if sid in stack:
+            return False
+        s = fw.safeguard(sid)
+        verified_ok = verified[sid][0] in ("passed", "none")
+        if sid in excluded:
+            ok = False
+        elif sid in implied_by:
+            ok = True  # a stronger safeguard in place satisfies it
+        elif not s.specified:
+            ok = False
+        elif s.comprises:
+            # A standard is in place when all its components are (schema: comprises).
+            ok = all(place(c, (*stack, sid)) for c in s.comprises) and verified_ok
+        else:
+            ok = sid in claimed and verified_ok
+        in_place[sid] = ok
+        return ok
+
+    while True:
+        in_place.clear()
+        for s in fw.safeguards:
+            place(s.id)
+        grew = False
+        for s in fw.safeguards:
+            if in_place[s.id]:
+                for weaker in s.implies:
+                    if weaker not in excluded and not in_place.get(weaker, True):
+                        implied_by[weaker] = s.id
+                        grew = True
+        if not grew:
+            return dict(in_place), implied_by
 
 
 def _safeguards(ctx: _Context) -> dict[str, SafeguardOutcome]:
@@ -320,39 +385,11 @@ def _safeguards(ctx: _Context) -> dict[str, SafeguardOutcome]:
         reasons.append("verification: " + why)
         verified[s.id] = ("passed" if status is Status.REACHED else "failed", reasons)
 
-    in_place: dict[str, bool] = {}
-
-    def place(sid: str, stack: tuple[str, ...] = ()) -> bool:
-        if sid in in_place:
-            return in_place[sid]
-        if sid in stack:
-            return False
-        s = fw.safeguard(sid)
-        verified_ok = verified[sid][0] in ("passed", "none")
-        if not s.specified:
-            ok = False
-        elif s.comprises:
-            # A standard is in place when all its components are (schema: comprises).
-            ok = all(place(c, (*stack, sid)) for c in s.comprises) and verified_ok
-        else:
-            ok = sid in claimed and verified_ok
-        in_place[sid] = ok
-        return ok
-
-    for s in fw.safeguards:
-        place(s.id)
-    # Implication: a stronger safeguard in place satisfies the weaker ones it implies.
-    implied_by: dict[str, str] = {}
-    changed = True
-    while changed:
-        changed = False
-        for s in fw.safeguards:
-            if in_place.get(s.id):
-                for weaker in s.implies:
-                    if not in_place.get(weaker):
-                        in_place[weaker] = True
-                        implied_by[weaker] = s.id
-                        changed = True
+    in_place, implied_by = _placement(fw, claimed, verified, excluded=frozenset())
+    # Open weights: whoever holds the weights removes what is removable, and with it
+    # every standard built from it and everything in place only because it implies it.
+    removable = frozenset(s.id for s in fw.safeguards if s.removable)
+    ctx.open_weights_in_place, _ = _placement(fw, claimed, verified, excluded=removable)
 
     out: dict[str, SafeguardOutcome] = {}
     for s in fw.safeguards:
@@ -392,14 +429,22 @@ def _req_ids(req: S.Requirement) -> list[str]:
     return list(req.any_of) if isinstance(req, S.AnyOfSafeguards) else [req]
 
 
-def _usable(sid: str, action: S.Action, outcomes: dict[str, SafeguardOutcome]) -> tuple[bool, str]:
+def _usable(
+    ctx: _Context, sid: str, action: S.Action, outcomes: dict[str, SafeguardOutcome]
+) -> tuple[bool, str]:
     o = outcomes.get(sid)
     if o is None:
         return False, f"{sid}: unknown safeguard"
     if not o.in_place:
         return False, f"{sid}: not in place" + (f" ({'; '.join(o.reasons)})" if o.reasons else "")
-    if action is S.Action.OPEN_WEIGHTS_RELEASE and o.removable_by_weight_holder:
-        return False, f"{sid}: whoever holds open weights can remove it, so it does not count"
+    if action is S.Action.OPEN_WEIGHTS_RELEASE:
+        if o.removable_by_weight_holder:
+            return False, f"{sid}: whoever holds open weights can remove it, so it does not count"
+        if not ctx.open_weights_in_place.get(sid, False):
+            return False, (
+                f"{sid}: in place only through safeguards whoever holds open weights can "
+                "remove, so it does not count"
+            )
     return True, f"{sid}: in place"
 
 
@@ -443,7 +488,7 @@ def _verdict(
     missing: list[str] = []
     conditions: list[str] = []
     for label, (r, sources) in merged.items():
-        checks = [_usable(sid, action, outcomes) for sid in _req_ids(r)]
+        checks = [_usable(ctx, sid, action, outcomes) for sid in _req_ids(r)]
         ok = [sid for sid, (good, _) in zip(_req_ids(r), checks, strict=True) if good]
         why = "; ".join(msg for _, msg in checks)
         if ok:
@@ -540,11 +585,8 @@ def decide(framework: S.Framework, inputs: Inputs) -> Decision:
         )
     due: list[str] = []
     if inputs.lineage is not None:
-        due = assessment_due(
-            framework,
-            inputs.lineage,
-            inputs.date or inputs.lineage.today or inputs.lineage.last_assessed,
-        )
+        # The lineage's own date wins (assessment_due), then the decision's date.
+        due = assessment_due(framework, inputs.lineage, inputs.date or inputs.lineage.last_assessed)
     return Decision(
         framework_id=framework.framework.id,
         framework_version=framework.framework.version,

@@ -124,9 +124,18 @@ def load_determinations(path: Path, fw: S.Framework) -> list[S.Determination]:
     doc, _, pos = _load(path, DeterminationsFile)
     known = _manual_ids(fw)
     problems = []
+    first: dict[str, int] = {}  # determination id -> index of its first record
     for i, d in enumerate(doc.determinations):
         base: tuple[str | int, ...] = ("determinations", i)
-        if d.determination not in known:
+        if d.determination in first:
+            # Two records of one determination would leave the decision to their order.
+            p = (*base, "determination")
+            line = pos.of(("determinations", first[d.determination], "determination"))[0]
+            msg = (
+                f"{d.determination!r} is recorded twice (first on line {line}); "
+                "keep one record per determination"
+            )
+        elif d.determination not in known:
             p = (*base, "determination")
             msg = (
                 f"unknown manual determination {d.determination!r}; the framework names: "
@@ -144,7 +153,9 @@ def load_determinations(path: Path, fw: S.Framework) -> list[S.Determination]:
             p = base
             msg = f"{d.determination!r} is a trigger: give 'reached: true/false', not 'score'"
         else:
+            first[d.determination] = i
             continue
+        first.setdefault(d.determination, i)
         line, col = pos.of(p)
         problems.append(Problem(str(path), line, col, format_path(p), msg))
     if problems:

@@ -29,8 +29,24 @@ class Lineage(BaseModel):
     )
 
 
+def _add_months(d: dt.date, months: int) -> dt.date:
+    """The same day ``months`` calendar months later, clamped to the month's end
+    (31 August + 6 months = 28 or 29 February)."""
+    y, m = divmod(d.month - 1 + months, 12)
+    year, month = d.year + y, m + 1
+    last = (dt.date(year + (month == 12), month % 12 + 1, 1) - dt.timedelta(days=1)).day
+    return dt.date(year, month, min(d.day, last))
+
+
+def _months_due(last: dt.date, when: dt.date, months: float) -> bool:
+    if float(months).is_integer():
+        return when >= _add_months(last, int(months))
+    # Fractional months: an average month of 30.44 days.
+    return (when - last).days >= months * 30.44
+
+
 def _months_between(a: dt.date, b: dt.date) -> float:
-    return (b.year - a.year) * 12 + (b.month - a.month) + (b.day - a.day) / 31.0
+    return (b - a).days / 30.44
 
 
 def assessment_due(fw: S.Framework, lineage: Lineage, today: dt.date) -> list[str]:
@@ -51,7 +67,7 @@ def assessment_due(fw: S.Framework, lineage: Lineage, today: dt.date) -> list[st
             )
     if r.months is not None:
         elapsed = _months_between(lineage.last_assessed, when)
-        if elapsed >= r.months:
+        if _months_due(lineage.last_assessed, when, r.months):
             reasons.append(
                 f"{elapsed:.1f} months since the last assessment (framework: every {r.months:g})"
             )
