@@ -1,0 +1,489 @@
+"""The ledger's commands: ``keys``, ``sign``, ``status``, ``verify``, ``attest``,
+``verify-attestation`` and ``log``. Argument handling only; the work is in the library.
+
+Every command prints an error as one line and exits 1; nothing is half-written
+(files are written whole or not at all, entries are appended in one transaction).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections import deque
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
+
+import typer
+from rich.console import Console
+
+if TYPE_CHECKING:
+    from redline.ledger.chain import Entry
+    from redline.ledger.store import Ledger
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+_WIDTH = None if sys.stdout.isatty() else 140
+out = Console(highlight=False, soft_wrap=True, width=_WIDTH)
+err = Console(stderr=True, highlight=False, soft_wrap=True, width=_WIDTH)
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print as JSON.")]
+
+
+def _print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, default=str) + "\n")
+
+
+def _guard(fn: Callable[P, R]) -> Callable[P, R]:
+    """Turn a LedgerError into one message on stderr and exit status 1."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        from redline.ledger.errors import LedgerError
+
+        try:
+            return fn(*args, **kwargs)
+        except LedgerError as exc:
+            err.print(f"error: {exc}", markup=False)
+            raise typer.Exit(1) from None
+        except OSError as exc:
+            err.print(f"error: {exc}", markup=False)
+            raise typer.Exit(1) from None
+        except Exception as exc:
+            from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+
+            if not isinstance(exc, SQLAlchemyError):
+                raise
+            detail = exc.orig if isinstance(exc, DBAPIError) else exc
+            err.print(f"error: database: {detail}".splitlines()[0], markup=False)
+            raise typer.Exit(1) from None
+
+    return wrapper
+
+
+@contextmanager
+def _ledger(create: bool = False) -> Iterator[Ledger]:
+    from redline.ledger.store import open_ledger
+
+    ledger = open_ledger(create=create)
+    try:
+        yield ledger
+    finally:
+        ledger.close()
+
+
+def _write(path: Path, text: str) -> None:
+    from redline.cli import atomic_write
+
+    atomic_write(path, text)
+
+
+# ----------------------------------------------------------------------- keys
+
+keys_app = typer.Typer(
+    name="keys",
+    help="Signing keys: create, register, list, revoke, export.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+
+
+@keys_app.command("create")
+@_guard
+def keys_create(
+    name: Annotated[str, typer.Argument(help="Name of the key (also the signer's name).")],
+    by: Annotated[
+        str | None,
+        typer.Option("--by", help="Your registered key that admits the new one to the ledger."),
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Create a private key (in your config directory, mode 0600) and register it.
+
+    The first key of a ledger registers itself; later keys are admitted with --by.
+    """
+    from redline.ledger.keys import Keyring, create_key, not_registered_message
+
+    kr = Keyring()
+    with _ledger(create=True) as ledger:
+        key, entry = create_key(ledger, name, by=by, keyring=kr)
+        note = None if entry else not_registered_message(ledger, name)
+    if as_json:
+        _print_json(
+            {
+                "name": key.name,
+                "key_id": key.key_id,
+                "path": str(kr.path(name)),
+                "registered_seq": entry.seq if entry else None,
+            }
+        )
+        return
+    out.print(f"created key {name} ({key.key_id[:12]}) at {kr.path(name)}", markup=False)
+    if entry:
+        how = "itself (bootstrap)" if entry.key_id == key.key_id else by
+        out.print(f"registered in the ledger at entry {entry.seq}, signed by {how}", markup=False)
+    else:
+        err.print(f"note: {note}", markup=False)
+
+
+@keys_app.command("register")
+@_guard
+def keys_register(
+    name: Annotated[str, typer.Argument(help="Name to register the key under.")],
+    public_key: Annotated[
+        Path | None,
+        typer.Option("--public-key", help="PEM public key file; default: your local key NAME."),
+    ] = None,
+    by: Annotated[
+        str | None,
+        typer.Option("--by", help="Your registered key that admits this one."),
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Register a public key in this ledger (someone else's, or your key in a new ledger)."""
+    from redline.ledger.errors import LedgerError
+    from redline.ledger.keys import Keyring, read_public_pem, register_key
+
+    kr = Keyring()
+    if public_key is not None and by is None:
+        raise LedgerError(
+            "--by is required with --public-key: a registered key of yours admits theirs "
+            "(only the first key of a ledger registers itself)"
+        )
+    public = read_public_pem(public_key) if public_key else kr.load(name).public
+    with _ledger(create=True) as ledger:
+        signer = kr.load(by) if by else kr.load(name)
+        entry = register_key(ledger, name, public, signer)
+    if as_json:
+        _print_json({"name": name, "key_id": entry.data()["key_id"], "registered_seq": entry.seq})
+    else:
+        out.print(f"registered {name} at entry {entry.seq}, signed by {signer.name}", markup=False)
+
+
+@keys_app.command("list")
+@_guard
+def keys_list(as_json: JsonOpt = False) -> None:
+    """Keys registered in this ledger (and your local keys that are not)."""
+    from redline.ledger.errors import LedgerError
+    from redline.ledger.keys import Keyring, list_keys
+
+    try:
+        with _ledger() as ledger:
+            rows = list_keys(ledger)
+    except LedgerError:
+        kr = Keyring()
+        rows = [
+            {"name": n, "key_id": kr.load(n).key_id, "status": "not registered", "local": True}
+            for n in kr.names()
+        ]
+    if as_json:
+        _print_json(rows)
+        return
+    if not rows:
+        out.print("no keys; create one with: redline keys create NAME")
+    for r in rows:
+        where = f"entry {r['registered_seq']}" if r.get("registered_seq") else ""
+        if r.get("revoked_seq"):
+            where += f", revoked at entry {r['revoked_seq']}"
+        local = "local" if r["local"] else ""
+        out.print(
+            f"{r['name']:<20} {r['key_id'][:12]}  {r['status']:<15} {local:<6} {where}",
+            markup=False,
+        )
+
+
+@keys_app.command("revoke")
+@_guard
+def keys_revoke(
+    name: Annotated[str, typer.Argument(help="The key to revoke.")],
+    by: Annotated[
+        str | None,
+        typer.Option("--by", help="Your registered key that signs the revocation (default NAME)."),
+    ] = None,
+    reason: Annotated[str | None, typer.Option("--reason", help="Why, for the record.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Revoke a key: anything it signs after this entry is invalid."""
+    from redline.ledger.keys import Keyring, revoke_key
+
+    signer = Keyring().load(by or name)
+    with _ledger() as ledger:
+        entry = revoke_key(ledger, name, signer, reason)
+    if as_json:
+        _print_json({"name": name, "revoked_seq": entry.seq})
+    else:
+        out.print(f"revoked {name} at entry {entry.seq}", markup=False)
+
+
+@keys_app.command("export")
+@_guard
+def keys_export(
+    name: Annotated[str, typer.Argument(help="Your key.")],
+    out_file: Annotated[Path | None, typer.Option("--out", help="Write to this file.")] = None,
+) -> None:
+    """Print a key's public key (PEM), for verify-attestation and for admitting it."""
+    from redline.ledger.keys import Keyring, public_pem
+
+    pem = public_pem(Keyring().load(name).public)
+    if out_file is None:
+        sys.stdout.write(pem)
+    else:
+        _write(out_file, pem)
+        err.print(f"wrote {out_file}", markup=False)
+
+
+# ------------------------------------------------------------------- sign-off
+
+
+@_guard
+def sign(
+    decision_id: Annotated[str, typer.Argument(help="Decision id (or its first digits).")],
+    role: Annotated[str, typer.Option("--role", help="The governance role you sign as.")],
+    key: Annotated[str, typer.Option("--key", help="Your registered key.")],
+    dissent: Annotated[
+        str | None, typer.Option("--dissent", help="A written dissent, recorded with the sign-off.")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Sign a recorded decision as one of the roles its governance requires."""
+    from redline.ledger.keys import Keyring
+    from redline.ledger.signoff import decision_status, sign_decision
+
+    local = Keyring().load(key)
+    with _ledger() as ledger:
+        entry = sign_decision(ledger, decision_id, role, local, dissent)
+        status = decision_status(ledger, entry.data()["decision"])
+    if as_json:
+        _print_json(
+            {"seq": entry.seq, "hash": entry.hash, "status": status.model_dump(mode="json")}
+        )
+        return
+    what = "with dissent " if dissent else ""
+    waiting = "final" if status.final else "not final: waiting for " + ", ".join(
+        status.missing_roles
+    )
+    out.print(
+        f"signed decision {status.decision_id[:12]} as {role} {what}(entry {entry.seq}); {waiting}",
+        markup=False,
+    )
+
+
+@_guard
+def status(
+    decision_id: Annotated[str, typer.Argument(help="Decision id (or its first digits).")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Sign-offs a decision requires, those present, any dissent, and whether it is final."""
+    from redline.ledger.signoff import decision_status
+
+    with _ledger() as ledger:
+        st = decision_status(ledger, decision_id)
+    if as_json:
+        _print_json(st.model_dump(mode="json"))
+        return
+    fw = st.framework
+    out.print(
+        f"decision {st.decision_id[:12]} (entry {st.seq}, {st.time}) "
+        f"{fw.get('organisation', '')} {fw.get('name', '')} {fw.get('version', '')}".rstrip(),
+        markup=False,
+    )
+    for v in st.verdicts:
+        out.print(f"  {v.action:<22} {v.verdict}", markup=False)
+    if not st.required:
+        out.print("required sign-offs: none", markup=False)
+    else:
+        out.print("required sign-offs:", markup=False)
+    for r in st.required:
+        mark = "[green]met    [/]" if r.met else "[red]missing[/]"
+        roles = (" and " if r.rule == "all" else " or ").join(r.roles)
+        out.print(f"  {mark} {roles}  ({', '.join(r.actions)}: {'; '.join(r.why)})")
+    for s in st.sign_offs:
+        out.print(f"  signed: {s.role} by {s.signer} at {s.time} (entry {s.seq})", markup=False)
+        if s.dissent:
+            out.print(f"    dissent: {s.dissent}", markup=False)
+    if st.final:
+        out.print("[green]final[/]")
+    else:
+        out.print(f"[yellow]not final[/]: waiting for {', '.join(st.missing_roles)}")
+
+
+# --------------------------------------------------------------- verification
+
+
+def _parse_anchor(value: str) -> tuple[int, str]:
+    from redline.ledger.errors import LedgerError
+
+    seq, sep, h = value.partition(":")
+    if not sep or not seq.isdigit() or len(h) != 64:
+        raise LedgerError(f"--anchor expects SEQ:HASH (64 hex digits), got {value!r}")
+    return int(seq), h.lower()
+
+
+@_guard
+def verify(
+    as_json: JsonOpt = False,
+    anchor: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--anchor",
+            help="SEQ:HASH of an entry published earlier; catches truncation and rewrites.",
+        ),
+    ] = None,
+    skip_evidence: Annotated[
+        bool, typer.Option("--skip-evidence", help="Do not check the evidence files.")
+    ] = False,
+) -> None:
+    """Verify the whole ledger: hashes, links, sequence, signatures, keys, evidence.
+
+    Exit 0 when intact; 1 naming the first bad entry otherwise.
+    """
+    from redline.ledger.verify import verify_ledger
+
+    anchors = [_parse_anchor(a) for a in anchor or []]
+    with _ledger() as ledger:
+        report = verify_ledger(ledger, check_evidence=not skip_evidence, anchors=anchors)
+        where = ledger.location
+    if as_json:
+        _print_json({"ledger": where, **report.as_dict()})
+    elif report.problem is None:
+        head = f"head {report.head_seq} {report.head_hash}" if report.head_seq else "empty"
+        out.print(
+            f"ledger intact: {report.entries} entries, {head}; "
+            f"{report.evidence_checked} evidence files checked ({where})",
+            markup=False,
+        )
+    else:
+        err.print(f"ledger BROKEN at entry {report.problem.seq}: {report.problem.message}",
+                  markup=False)  # fmt: skip
+        err.print(f"({report.entries} entries before it verify; ledger at {where})", markup=False)
+    raise typer.Exit(0 if report.ok else 1)
+
+
+@_guard
+def attest(
+    decision_id: Annotated[str, typer.Argument(help="Decision id (or its first digits).")],
+    key: Annotated[str, typer.Option("--key", help="Your registered key that signs it.")],
+    out_file: Annotated[
+        Path | None, typer.Option("--out", help="Write the envelope here instead of stdout.")
+    ] = None,
+) -> None:
+    """Write an in-toto attestation (DSSE envelope) of a decision and its sign-offs."""
+    from redline.ledger.attest import attest_decision
+    from redline.ledger.keys import Keyring
+
+    local = Keyring().load(key)
+    with _ledger() as ledger:
+        envelope = attest_decision(ledger, decision_id, local)
+    text = json.dumps(envelope, indent=2) + "\n"
+    if out_file is None:
+        sys.stdout.write(text)
+    else:
+        _write(out_file, text)
+        err.print(f"wrote {out_file}", markup=False)
+
+
+@_guard
+def verify_attestation(
+    file: Annotated[Path, typer.Argument(help="Attestation (DSSE envelope JSON).")],
+    key: Annotated[Path, typer.Option("--key", help="Signer's public key (PEM).")],
+    artifact: Annotated[
+        list[Path] | None,
+        typer.Option("--artifact", help="A file that must be one of the subjects (repeatable)."),
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Verify an attestation offline with the signer's public key. Exit 1 if invalid."""
+    from redline.ledger.attest import verify_attestation as check
+    from redline.ledger.errors import LedgerError
+    from redline.ledger.keys import read_public_pem
+    from redline.ledger.record import sha256_file
+
+    public = read_public_pem(key)
+    try:
+        envelope = json.loads(file.read_bytes())
+    except OSError as exc:
+        raise LedgerError(f"{file}: {exc.strerror or exc}") from None
+    except ValueError:
+        raise LedgerError(f"{file}: not JSON") from None
+    result = check(envelope, public)
+    digests = {d for _, d in result.subjects}
+    for a in artifact or []:
+        if sha256_file(a) not in digests:
+            raise LedgerError(f"{a} is not a subject of the attestation (digest not listed)")
+    pred = result.statement["predicate"]
+    if as_json:
+        _print_json({"valid": True, "key_id": result.key_id, "statement": result.statement})
+        return
+    out.print(f"valid: signed by key {result.key_id[:12]}", markup=False)
+    for name, digest in result.subjects:
+        out.print(f"  subject {digest[:12]}  {name}", markup=False)
+    for v in pred.get("decision", {}).get("verdicts", []):
+        out.print(f"  {v.get('action', ''):<22} {v.get('verdict', '')}", markup=False)
+    so = pred.get("sign_off", {})
+    signers = ", ".join(f"{s['role']}={s['signer']}" for s in so.get("signatures", []))
+    out.print(f"  sign-offs: {signers or 'none'}; final: {'yes' if so.get('final') else 'no'}",
+              markup=False)  # fmt: skip
+    for a in artifact or []:
+        out.print(f"  artifact {a}: matches a subject", markup=False)
+
+
+def _summary(e: Entry) -> str:
+    d = e.data()
+    if e.kind in ("key_registered", "key_revoked"):
+        return f"{d.get('name')} {str(d.get('key_id'))[:12]}"
+    if e.kind == "framework_adopted":
+        f = d.get("framework", {})
+        return f"{f.get('organisation')} {f.get('name')} {f.get('version')} ({d.get('file')})"
+    if e.kind == "assessment_recorded":
+        return f"{d.get('model', {}).get('name')} on {d.get('framework', {}).get('id')}"
+    if e.kind == "decision_made":
+        return "decision " + e.hash[:12] + ": " + ", ".join(
+            f"{v['action']}={v['verdict']}" for v in d.get("verdicts", [])
+        )
+    if e.kind == "sign_off":
+        extra = " (dissent)" if d.get("dissent") else ""
+        return f"{d.get('role')} on decision {str(d.get('decision'))[:12]}{extra}"
+    if e.kind == "review_comment":
+        return f"on {str(d.get('subject'))[:12]}: {str(d.get('text'))[:60]}"
+    return ""
+
+
+@_guard
+def log(
+    kind: Annotated[
+        list[str] | None, typer.Option("--kind", help="Only entries of this kind (repeatable).")
+    ] = None,
+    limit: Annotated[int, typer.Option("--limit", help="The last N entries (0: all).")] = 50,
+    as_json: JsonOpt = False,
+) -> None:
+    """List ledger entries (newest last): where to find decision ids."""
+    from redline.ledger.chain import KINDS
+    from redline.ledger.errors import LedgerError
+
+    for k in kind or []:
+        if k not in KINDS:
+            raise LedgerError(f"unknown kind {k!r}; kinds: {', '.join(sorted(KINDS))}")
+    with _ledger() as ledger:
+        rows: deque[Entry] = deque(maxlen=limit if limit > 0 else None)
+        rows.extend(ledger.entries(kinds=kind))
+    if as_json:
+        _print_json([e.as_dict() for e in rows])
+        return
+    for e in rows:
+        out.print(
+            f"{e.seq:>6} {e.time[:19]} {e.kind:<20} {e.actor:<16} {_summary(e)}", markup=False
+        )
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ledger's commands to the ``redline`` app."""
+    app.add_typer(keys_app, name="keys")
+    app.command("sign")(sign)
+    app.command("status")(status)
+    app.command("verify")(verify)
+    app.command("attest")(attest)
+    app.command("verify-attestation")(verify_attestation)
+    app.command("log")(log)

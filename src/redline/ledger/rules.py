@@ -1,0 +1,258 @@
+"""Who may sign what in a ledger: the rules appends obey and verification checks.
+
+* The first entry of every ledger registers a key and is signed by that key (the
+  bootstrap). After it, a key is admitted only by an entry signed with a key that
+  is already registered and not revoked.
+* An entry's actor is the registered name of the key that signed it.
+* A key revoked at entry N signs nothing valid after N. The last key that is not
+  revoked cannot be revoked (the ledger would accept no further entries).
+
+:class:`KeyRegistry` is fed entries in chain order by both :class:`~redline.ledger.
+store.Ledger` (before an append) and :func:`~redline.ledger.verify.verify_ledger`,
+so the two can never disagree about what is valid.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import dataclasses
+import functools
+import hashlib
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+from redline.ledger.chain import EntryKind
+
+ALGORITHM = "ed25519"
+NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+
+
+def key_id_of(public_raw: bytes) -> str:
+    """A key's id: hex SHA-256 of its 32 raw public key bytes."""
+    return hashlib.sha256(public_raw).hexdigest()
+
+
+def public_raw(key: Ed25519PublicKey) -> bytes:
+    return key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+
+
+@functools.lru_cache(maxsize=256)
+def _public_key(raw: bytes) -> Ed25519PublicKey:
+    return Ed25519PublicKey.from_public_bytes(raw)
+
+
+def verify_signature(public: bytes, signature_hex: str, hash_hex: str) -> bool:
+    """Whether ``signature_hex`` is ``public``'s Ed25519 signature over the raw hash."""
+    try:
+        _public_key(public).verify(
+            bytes.fromhex(signature_hex), bytes.fromhex(hash_hex)
+        )
+    except (InvalidSignature, ValueError):
+        return False
+    return True
+
+
+class KeyProblem(Exception):
+    """Why an entry's signer or key payload is not acceptable at its place in the chain."""
+
+
+@dataclass
+class KeyRecord:
+    """A key as the ledger knows it at some point of the chain."""
+
+    name: str
+    key_id: str
+    public_raw: bytes
+    registered_seq: int
+    registered_time: str
+    registered_by: str
+    revoked_seq: int | None = None
+    revoked_time: str | None = None
+    revoked_by: str | None = None
+    reason: str | None = None
+    _public: Ed25519PublicKey | None = field(default=None, repr=False)
+
+    @property
+    def active(self) -> bool:
+        return self.revoked_seq is None
+
+    @property
+    def public(self) -> Ed25519PublicKey:
+        if self._public is None:
+            self._public = Ed25519PublicKey.from_public_bytes(self.public_raw)
+        return self._public
+
+    def verify(self, signature: bytes, message: bytes) -> bool:
+        try:
+            self.public.verify(signature, message)
+        except InvalidSignature:
+            return False
+        return True
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "key_id": self.key_id,
+            "algorithm": ALGORITHM,
+            "public_key": base64.b64encode(self.public_raw).decode("ascii"),
+            "registered_seq": self.registered_seq,
+            "registered_time": self.registered_time,
+            "registered_by": self.registered_by,
+            "revoked_seq": self.revoked_seq,
+            "revoked_time": self.revoked_time,
+            "revoked_by": self.revoked_by,
+            "reason": self.reason,
+        }
+
+
+def registration_payload(name: str, public: Ed25519PublicKey) -> dict[str, Any]:
+    raw = public_raw(public)
+    return {
+        "name": name,
+        "key_id": key_id_of(raw),
+        "algorithm": ALGORITHM,
+        "public_key": base64.b64encode(raw).decode("ascii"),
+    }
+
+
+def revocation_payload(record: KeyRecord, reason: str | None) -> dict[str, Any]:
+    return {"name": record.name, "key_id": record.key_id, "reason": reason}
+
+
+def _field(payload: Mapping[str, Any], name: str) -> str:
+    value = payload.get(name)
+    if not isinstance(value, str):
+        raise KeyProblem(f"payload field {name!r} is missing or not a string")
+    return value
+
+
+class KeyRegistry:
+    """The keys of a ledger as of some entry, and the rules for the next entry.
+
+    Fed entries in chain order through :meth:`admit` (check) then :meth:`apply`
+    (update). The same object serves appends and verification, so the two can
+    never disagree about what is valid.
+    """
+
+    def __init__(self) -> None:
+        self.keys: dict[str, KeyRecord] = {}
+        self._active_by_name: dict[str, str] = {}
+        self.seq = 0
+
+    def copy(self) -> KeyRegistry:
+        other = KeyRegistry()
+        other.keys = {k: dataclasses.replace(v) for k, v in self.keys.items()}
+        other._active_by_name = dict(self._active_by_name)
+        other.seq = self.seq
+        return other
+
+    def by_name(self, name: str) -> KeyRecord | None:
+        key_id = self._active_by_name.get(name)
+        if key_id is not None:
+            return self.keys[key_id]
+        revoked = [k for k in self.keys.values() if k.name == name]
+        return revoked[-1] if revoked else None
+
+    def active(self) -> list[KeyRecord]:
+        return [k for k in self.keys.values() if k.active]
+
+    def admit(
+        self, kind: str, actor: str, key_id: str, payload: Mapping[str, Any] | None
+    ) -> bytes:
+        """The public key (raw) that must have signed this entry; KeyProblem if none may."""
+        if kind == EntryKind.KEY_REGISTERED:
+            assert payload is not None
+            raw = self._check_registration(payload)
+            if not self.keys:
+                if key_id != payload["key_id"] or actor != payload["name"]:
+                    raise KeyProblem(
+                        "the first key must sign its own registration (the bootstrap)"
+                    )
+                return raw
+        elif kind == EntryKind.KEY_REVOKED:
+            assert payload is not None
+            self._check_revocation(payload)
+        signer = self.keys.get(key_id)
+        if signer is None:
+            raise KeyProblem(f"signed by key {key_id[:12]}, which is not registered")
+        if not signer.active:
+            raise KeyProblem(
+                f"signed by key {signer.name!r} ({key_id[:12]}), revoked at entry "
+                f"{signer.revoked_seq}"
+            )
+        if signer.name != actor:
+            raise KeyProblem(
+                f"actor {actor!r} is not the registered name of key {key_id[:12]} "
+                f"({signer.name!r})"
+            )
+        return signer.public_raw
+
+    def _check_registration(self, payload: Mapping[str, Any]) -> bytes:
+        name = _field(payload, "name")
+        if not NAME_RE.match(name):
+            raise KeyProblem(f"invalid key name {name!r}")
+        if payload.get("algorithm") != ALGORITHM:
+            raise KeyProblem(f"unsupported key algorithm {payload.get('algorithm')!r}")
+        try:
+            raw = base64.b64decode(_field(payload, "public_key"), validate=True)
+        except binascii.Error:
+            raise KeyProblem("public_key is not base64") from None
+        if len(raw) != 32:
+            raise KeyProblem("public_key is not a 32-byte Ed25519 key")
+        key_id = _field(payload, "key_id")
+        if key_id != key_id_of(raw):
+            raise KeyProblem("key_id is not the SHA-256 of the public key")
+        if key_id in self.keys:
+            raise KeyProblem(f"key {key_id[:12]} is already registered")
+        if name in self._active_by_name:
+            raise KeyProblem(f"a key named {name!r} is already registered and not revoked")
+        return raw
+
+    def _check_revocation(self, payload: Mapping[str, Any]) -> None:
+        key_id = _field(payload, "key_id")
+        target = self.keys.get(key_id)
+        if target is None:
+            raise KeyProblem(f"revokes key {key_id[:12]}, which is not registered")
+        if not target.active:
+            raise KeyProblem(f"revokes key {target.name!r}, already revoked")
+        if payload.get("name") != target.name:
+            raise KeyProblem("revocation names the key wrongly")
+        if len(self._active_by_name) <= 1:
+            raise KeyProblem(
+                f"revokes {target.name!r}, the last key that is not revoked: the ledger "
+                "would accept no further entries"
+            )
+
+    def apply(
+        self, seq: int, time: str, kind: str, key_id: str, payload: Mapping[str, Any] | None
+    ) -> None:
+        """Record the effect of an admitted entry."""
+        self.seq = seq
+        if kind == EntryKind.KEY_REGISTERED:
+            assert payload is not None
+            rec = KeyRecord(
+                name=payload["name"],
+                key_id=payload["key_id"],
+                public_raw=base64.b64decode(payload["public_key"]),
+                registered_seq=seq,
+                registered_time=time,
+                registered_by=key_id,
+            )
+            self.keys[rec.key_id] = rec
+            self._active_by_name[rec.name] = rec.key_id
+        elif kind == EntryKind.KEY_REVOKED:
+            assert payload is not None
+            rec = self.keys[payload["key_id"]]
+            rec.revoked_seq = seq
+            rec.revoked_time = time
+            rec.revoked_by = key_id
+            reason = payload.get("reason")
+            rec.reason = reason if isinstance(reason, str) else None
+            self._active_by_name.pop(rec.name, None)

@@ -1,0 +1,28 @@
+"""The ledger's tables (SQLAlchemy Core). Alembic migrations create and change them.
+
+One table of entries: the chain. Everything else (keys in force, sign-offs, the
+state of a decision) is derived from it, so there is nothing to keep in step.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import BigInteger, Column, Index, MetaData, String, Table, Text
+
+metadata = MetaData()
+
+entries = Table(
+    "ledger_entries",
+    metadata,
+    # The primary key is the UNIQUE constraint on the sequence number: the last line
+    # of defence against a fork, should two writers ever get past the append lock.
+    Column("seq", BigInteger, primary_key=True, autoincrement=False),
+    Column("time", String(27), nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("actor", String(64), nullable=False),
+    Column("key_id", String(64), nullable=False),
+    Column("payload", Text, nullable=False),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False, unique=True),
+    Column("signature", String(128), nullable=False),
+    Index("ix_ledger_entries_kind", "kind"),
+)
