@@ -1,0 +1,257 @@
+"""The ``report`` and ``publish`` commands (registered on the main Typer app).
+
+Exit codes: 0 written; 1 an error the user can fix (one message, nothing written).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+from redline.publish.assessment import (
+    PublishError,
+    load_record,
+    parse_compute,
+    record_from_ledger,
+)
+from redline.publish.views import LedgerRecord
+
+_err = Console(stderr=True, highlight=False, soft_wrap=True)
+_out = Console(highlight=False, soft_wrap=True)
+
+
+class ReportFormat(StrEnum):
+    HTML = "html"
+    MD = "md"
+    JSON = "json"
+
+
+class ReportAudience(StrEnum):
+    PUBLIC = "public"
+    TRUSTED = "trusted"
+    INTERNAL = "internal"
+
+
+class SiteAudience(StrEnum):
+    PUBLIC = "public"
+    TRUSTED = "trusted"
+
+
+def _mtime(directory: Path) -> float:
+    results = directory / "results.json"
+    return results.stat().st_mtime if results.exists() else 0.0
+
+
+def _fail(message: str) -> typer.Exit:
+    _err.print(f"error: {message}", markup=False)
+    return typer.Exit(1)
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    if not path.parent.exists():
+        raise PublishError(f"{path.parent}: no such directory")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def report(
+    assessment_dirs: Annotated[
+        list[Path],
+        typer.Argument(
+            metavar="ASSESSMENT_DIR...",
+            help="Assessment output directories (results.json + decision.json). With several, "
+            "the newest is reported and the others draw its trend.",
+            show_default=False,
+        ),
+    ],
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            "-o",
+            metavar="FILE",
+            help="File to write; '-' for stdout. Default: report-AUDIENCE.EXT in the assessment "
+            "directory.",
+        ),
+    ] = None,
+    fmt: Annotated[
+        ReportFormat | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="html (one self-contained file), md or json. "
+            "Default: from --out's suffix, else html.",
+        ),
+    ] = None,
+    audience: Annotated[
+        ReportAudience,
+        typer.Option(
+            help="Who may read it: the framework's transparency section decides what "
+            "each audience sees."
+        ),
+    ] = ReportAudience.PUBLIC,
+    history: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--history",
+            metavar="DIR",
+            help="An earlier assessment of the same lineage (repeatable).",
+        ),
+    ] = None,
+    framework: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--framework",
+            metavar="FILE",
+            help="Framework file to use when the one results.json names has moved (repeatable; "
+            "matched by id and version).",
+        ),
+    ] = None,
+    record: Annotated[
+        Path | None,
+        typer.Option(
+            "--record",
+            metavar="FILE",
+            help="JSON file: the ledger's record of this decision (entry id, "
+            "signatures, final or not).",
+        ),
+    ] = None,
+    compute: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--compute",
+            metavar="DIR=FLOP",
+            help="DIR=FLOP: effective compute of an assessed model; when "
+            "every assessment has one, the trend is drawn against it.",
+        ),
+    ] = None,
+    examples: Annotated[
+        int,
+        typer.Option(
+            min=0,
+            help="Samples per evaluation to show from the Inspect logs (when the "
+            "audience may see items or outputs); 0 reads no samples.",
+        ),
+    ] = 3,
+) -> None:
+    """Render an assessment report: verdicts, ladder charts, evidence, safeguards, sign-off.
+
+    Exit 0 when written, 1 on an error (nothing is written).
+    """
+    from redline.publish.report import SUFFIX, build_report, render_report
+
+    try:
+        chosen = fmt.value if fmt else None
+        if chosen is None and out is not None and str(out) != "-":
+            chosen = {".md": "md", ".markdown": "md", ".json": "json"}.get(
+                out.suffix.lower(), "html"
+            )
+        chosen = chosen or "html"
+        rec: LedgerRecord | None
+        if record is not None:
+            rec = load_record(record)
+        else:
+            rec = record_from_ledger(max(assessment_dirs, key=_mtime))
+        view = build_report(
+            assessment_dirs,
+            audience=audience.value,
+            history=history or [],
+            frameworks=framework or [],
+            record=rec,
+            compute=parse_compute(compute),
+            examples=examples,
+        )
+        text = render_report(view, chosen)  # type: ignore[arg-type]
+        for w in view.warnings:
+            _err.print(f"warning: {w}", markup=False)
+        if out is not None and str(out) == "-":
+            sys.stdout.write(text)
+            return
+        target = out or Path(view.directory) / f"report-{audience.value}{SUFFIX[chosen]}"
+        _write_atomic(target, text)
+    except PublishError as exc:
+        raise _fail(str(exc)) from None
+    _out.print(f"wrote {target} ({audience.value} view)", markup=False)
+
+
+def publish(
+    frameworks: Annotated[
+        list[Path],
+        typer.Argument(
+            metavar="FRAMEWORK...",
+            help="Framework YAML files; versions of one framework share its id.",
+            show_default=False,
+        ),
+    ],
+    out: Annotated[
+        Path,
+        typer.Option("--out", "-o", metavar="DIR", help="Site directory (replaced as a whole)."),
+    ] = Path("site"),
+    audience: Annotated[
+        SiteAudience,
+        typer.Option(
+            help="public: withholds what the framework marks trusted_only or withheld; "
+            "trusted: withholds only what is withheld."
+        ),
+    ] = SiteAudience.PUBLIC,
+    assessments: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--assessments",
+            metavar="DIR",
+            help="Assessment output directory to publish (repeatable).",
+        ),
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print what was written as JSON.")
+    ] = False,
+) -> None:
+    """Build a static site: frameworks, version diffs, commitments, assessments, JSON exports.
+
+    Exit 0 when written, 1 on an error (the previous site, if any, is left as it was).
+    """
+    from redline.publish.site import build_site
+
+    try:
+        result = build_site(
+            frameworks, out, audience=audience.value, assessment_dirs=assessments or []
+        )
+    except PublishError as exc:
+        raise _fail(str(exc)) from None
+    for w in result.warnings:
+        _err.print(f"warning: {w}", markup=False)
+    if as_json:
+        data: dict[str, Any] = {
+            "out": str(result.out),
+            "audience": audience.value,
+            "pages": result.pages,
+            "warnings": result.warnings,
+        }
+        sys.stdout.write(json.dumps(data, indent=2) + "\n")
+    else:
+        n_html = sum(p.endswith(".html") for p in result.pages)
+        _out.print(
+            f"wrote {result.out}/index.html ({n_html} pages, "
+            f"{len(result.pages) - n_html} JSON exports; {audience.value} view)",
+            markup=False,
+        )
+
+
+def register(app: typer.Typer) -> None:
+    app.command(name="report")(report)
+    app.command(name="publish")(publish)

@@ -1,0 +1,443 @@
+"""The static site: frameworks, their versions and diffs, commitments checks,
+assessments and decisions, with a JSON export next to every page.
+
+Layout (all links relative, so the site opens from disk or any web server)::
+
+    index.html, index.json
+    frameworks/<id>/history.html              versions and their diffs
+    frameworks/<id>/assessments.html          assessments, decisions, trend
+    frameworks/<id>/<version>/index.html      the framework, from its YAML
+    frameworks/<id>/<version>/framework.json
+    frameworks/<id>/<version>/commitments.html, commitments.json
+    assessments/<assessment>/index.html       the assessment report
+    assessments/<assessment>/report.json, decision.json
+
+The site is written to a temporary directory next to ``out`` and renamed into
+place at the end, so a failure leaves the previous site (or nothing) behind.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import shutil
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from redline.framework import schema as S
+from redline.publish.assessment import (
+    PublishError,
+    attach_examples,
+    index_frameworks,
+    load_assessment,
+)
+from redline.publish.diff import Change, diff
+from redline.publish.render import html_env
+from redline.publish.report import render_report, wants_examples
+from redline.publish.views import (
+    ACTION_WORDS,
+    AUDIENCE_WORDS,
+    Assessment,
+    Audience,
+    DomainView,
+    FrameworkView,
+    ReportView,
+    Withheld,
+    framework_panels,
+    framework_view,
+    report_view,
+)
+
+MARKER = ".redline-site"
+
+
+def slug(text: str) -> str:
+    """A path component from untrusted text: no separators, no leading dots."""
+    s = re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip(".-")
+    return s[:80] or "item"
+
+
+@dataclass
+class _Version:
+    path: Path
+    fw: S.Framework
+    view: FrameworkView
+    dir: str  # frameworks/<id>/<version>
+
+
+@dataclass
+class _Lineage:
+    id: str
+    versions: list[_Version] = field(default_factory=list)
+    assessments: list[tuple[Assessment, ReportView, str]] = field(default_factory=list)
+
+    @property
+    def latest(self) -> _Version:
+        return self.versions[-1]
+
+
+@dataclass
+class SiteResult:
+    out: Path
+    pages: list[str]
+    warnings: list[str]
+
+
+class _Writer:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.pages: list[str] = []
+
+    def text(self, rel: str, content: str) -> None:
+        p = self.root / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(content, encoding="utf-8")
+        self.pages.append(rel)
+
+    def json(self, rel: str, data: Any) -> None:
+        self.text(rel, json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
+
+
+def _rel(from_dir: str, to: str) -> str:
+    depth = len([p for p in from_dir.split("/") if p])
+    return "../" * depth + to
+
+
+def _nav(here: str, lineage: _Lineage | None, current: str) -> list[dict[str, Any]]:
+    items = [
+        {"href": _rel(here, "index.html"), "text": "All frameworks", "current": current == "home"}
+    ]
+    if lineage is not None:
+        base = f"frameworks/{slug(lineage.id)}"
+        latest = lineage.latest
+        items += [
+            {
+                "href": _rel(here, f"{latest.dir}/index.html"),
+                "text": f"{latest.fw.framework.name} {latest.fw.framework.version}",
+                "current": current == "framework",
+            },
+            {
+                "href": _rel(here, f"{latest.dir}/commitments.html"),
+                "text": "Commitments I–VIII",
+                "current": current == "commitments",
+            },
+            {
+                "href": _rel(here, f"{base}/history.html"),
+                "text": "Versions",
+                "current": current == "history",
+            },
+            {
+                "href": _rel(here, f"{base}/assessments.html"),
+                "text": "Assessments",
+                "current": current == "assessments",
+            },
+        ]
+    return items
+
+
+def _diff_input(v: FrameworkView) -> dict[str, Any]:
+    data = v.model_dump(mode="json", include={"identity", "body"})
+    data["commitments"] = {c.number: c.status for c in v.commitments}
+    return data
+
+
+def _replace_dir(tmp: Path, out: Path) -> None:
+    if out.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
+        old.rmdir()
+        out.rename(old)
+        tmp.rename(out)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        tmp.rename(out)
+
+
+def _check_out(out: Path) -> None:
+    if out.exists():
+        if not out.is_dir():
+            raise PublishError(f"{out}: exists and is not a directory")
+        if any(out.iterdir()) and not (out / MARKER).exists():
+            raise PublishError(
+                f"{out}: exists and is not a site redline built; choose an empty or new directory"
+            )
+    parent = out.parent if str(out.parent) else Path(".")
+    if not parent.exists():
+        raise PublishError(f"{parent}: no such directory")
+
+
+def build_site(
+    framework_files: Sequence[Path],
+    out: Path,
+    *,
+    audience: Audience | str = Audience.PUBLIC,
+    assessment_dirs: Sequence[Path] = (),
+    records: dict[str, Any] | None = None,
+    generated: dt.datetime | None = None,
+) -> SiteResult:
+    """Build the site for ``audience`` (public or trusted) into ``out``.
+
+    ``records`` maps an assessment id to its ledger record (see
+    :class:`~redline.publish.views.LedgerRecord`)."""
+    aud = Audience(audience)
+    if aud is Audience.INTERNAL:
+        raise PublishError(
+            "the site is for the public or trusted actors; use `redline report` "
+            "for the internal view"
+        )
+    if not framework_files:
+        raise PublishError("give at least one framework file")
+    _check_out(out)
+    generated = generated or dt.datetime.now(dt.UTC)
+    warnings: list[str] = []
+    index = index_frameworks(list(framework_files))
+
+    lineages: dict[str, _Lineage] = {}
+    for (fid, _version), (path, fw) in sorted(
+        index.items(), key=lambda kv: (kv[1][1].framework.date, kv[0][1])
+    ):
+        lin = lineages.setdefault(fid, _Lineage(fid))
+        lin.versions.append(
+            _Version(path, fw, framework_view(fw, aud), f"frameworks/{slug(fid)}/{slug(_version)}")
+        )
+    if aud is Audience.PUBLIC:
+        for lin in lineages.values():
+            for v in lin.versions:
+                if v.fw.transparency is None:
+                    warnings.append(
+                        f"{v.path}: no transparency section, so nothing is withheld from the "
+                        "public build"
+                    )
+
+    known = {k: p for k, (p, _) in index.items()}
+    seen_ids: set[str] = set()
+    for d in assessment_dirs:
+        a = load_assessment(d, frameworks=known)
+        key = (a.results.framework.id, a.results.framework.version)
+        if key not in index:
+            warnings.append(
+                f"{d}: assessed under {key[0]} version {key[1]}, which is not among the "
+                "frameworks given; skipped"
+            )
+            continue
+        if a.results.assessment_id in seen_ids:
+            warnings.append(f"{d}: assessment {a.results.assessment_id} given twice; skipped")
+            continue
+        seen_ids.add(a.results.assessment_id)
+        warnings.extend(f"{d}: {w}" for w in a.warnings)
+        if wants_examples(a, aud):
+            attach_examples(a)
+        record = (records or {}).get(a.results.assessment_id)
+        view = report_view(a, aud, record=record, generated=generated)
+        lineages[key[0]].assessments.append(
+            (a, view, f"assessments/{slug(a.results.assessment_id)}")
+        )
+
+    _check_out(out)
+    tmp = Path(
+        tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent if str(out.parent) else ".")
+    )
+    try:
+        tmp.chmod(0o755)
+        w = _Writer(tmp)
+        _write(w, lineages, aud, generated)
+        (tmp / MARKER).write_text("built by redline publish\n", encoding="utf-8")
+        _replace_dir(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return SiteResult(out=out, pages=w.pages, warnings=warnings)
+
+
+def _write(
+    w: _Writer, lineages: dict[str, _Lineage], aud: Audience, generated: dt.datetime
+) -> None:
+    env = html_env()
+    common = {
+        "audience_words": AUDIENCE_WORDS[aud],
+        "generated": generated,
+        "trend_chart": env.globals["trend"],
+    }
+    cards = []
+    index_json: dict[str, Any] = {
+        "audience": aud.value,
+        "generated": generated.isoformat(),
+        "frameworks": [],
+    }
+    for lin in sorted(lineages.values(), key=lambda x: x.latest.fw.framework.name.lower()):
+        base = f"frameworks/{slug(lin.id)}"
+        previous: FrameworkView | None = None
+        history_rows = []
+        for v in lin.versions:
+            _write_version(w, v, lin, common)
+            changes: list[Change] | None = (
+                None if previous is None else diff(_diff_input(previous), _diff_input(v.view))
+            )
+            history_rows.append(
+                {
+                    "ident": v.view.identity,
+                    "href": _rel(base, f"{v.dir}/index.html"),
+                    "changes": changes,
+                    "previous": previous.identity.version if previous else None,
+                }
+            )
+            previous = v.view
+        history_rows.reverse()
+        hidden: dict[str, Withheld] = {}
+        for v in lin.versions:
+            for x in v.view.withheld:
+                hidden.setdefault(x.withheld.value, x)
+        w.text(
+            f"{base}/history.html",
+            env.get_template("site/history.html.j2").render(
+                latest=lin.latest.view,
+                versions=history_rows,
+                hidden=list(hidden.values()),
+                nav=_nav(base, lin, "history"),
+                **common,
+            ),
+        )
+        rows = []
+        for a, view, adir in sorted(
+            lin.assessments, key=lambda t: t[0].results.created, reverse=True
+        ):
+            _write_assessment(w, a, view, adir, lin)
+            rows.append({"view": view, "href": _rel(base, f"{adir}/index.html")})
+        trend = _lineage_trend(lin, aud)
+        w.text(
+            f"{base}/assessments.html",
+            env.get_template("site/assessments.html.j2").render(
+                latest=lin.latest.view,
+                rows=rows,
+                actions=list(ACTION_WORDS.values()),
+                trend=trend,
+                nav=_nav(base, lin, "assessments"),
+                **common,
+            ),
+        )
+        counts = {
+            s: sum(c.status == s for c in lin.latest.view.commitments)
+            for s in ("met", "partly", "missing")
+        }
+        cards.append(
+            {
+                "ident": lin.latest.view.identity,
+                "href": f"{lin.latest.dir}/index.html",
+                "commitments_href": f"{lin.latest.dir}/commitments.html",
+                "history_href": f"{base}/history.html",
+                "assessments_href": f"{base}/assessments.html",
+                "json_href": f"{lin.latest.dir}/framework.json",
+                "n_versions": len(lin.versions),
+                "n_assessments": len(lin.assessments),
+                **counts,
+            }
+        )
+        index_json["frameworks"].append(
+            {
+                "id": lin.id,
+                "name": lin.latest.fw.framework.name,
+                "organisation": lin.latest.fw.framework.organisation,
+                "versions": [
+                    {
+                        "version": v.fw.framework.version,
+                        "date": v.fw.framework.date.isoformat(),
+                        "page": f"{v.dir}/index.html",
+                        "json": f"{v.dir}/framework.json",
+                        "commitments": f"{v.dir}/commitments.json",
+                    }
+                    for v in lin.versions
+                ],
+                "assessments": [
+                    {
+                        "assessment_id": a.results.assessment_id,
+                        "model": a.results.model.name,
+                        "framework_version": a.results.framework.version,
+                        "created": a.results.created.isoformat(),
+                        "page": f"{adir}/index.html",
+                        "report": f"{adir}/report.json",
+                        "decision": f"{adir}/decision.json",
+                    }
+                    for a, _, adir in lin.assessments
+                ],
+            }
+        )
+    w.text(
+        "index.html",
+        env.get_template("site/index.html.j2").render(
+            frameworks=cards,
+            n_versions=sum(len(x.versions) for x in lineages.values()),
+            n_assessments=sum(len(x.assessments) for x in lineages.values()),
+            nav=_nav("", None, "home"),
+            **common,
+        ),
+    )
+    w.json("index.json", index_json)
+
+
+def _write_version(w: _Writer, v: _Version, lin: _Lineage, common: dict[str, Any]) -> None:
+    env = html_env()
+
+    def panels(d: DomainView) -> Any:
+        return framework_panels(d, v.view)
+
+    w.text(
+        f"{v.dir}/index.html",
+        env.get_template("site/framework.html.j2").render(
+            view=v.view, panels=panels, nav=_nav(v.dir, lin, "framework"), **common
+        ),
+    )
+    w.json(f"{v.dir}/framework.json", v.view.model_dump(mode="json"))
+    w.text(
+        f"{v.dir}/commitments.html",
+        env.get_template("site/commitments.html.j2").render(
+            view=v.view, nav=_nav(v.dir, lin, "commitments"), **common
+        ),
+    )
+    w.json(
+        f"{v.dir}/commitments.json",
+        {
+            "framework": v.view.identity.model_dump(mode="json"),
+            "source": v.view.commitments_source,
+            "commitments": [c.model_dump(mode="json") for c in v.view.commitments],
+        },
+    )
+
+
+def _write_assessment(
+    w: _Writer, a: Assessment, view: ReportView, adir: str, lin: _Lineage
+) -> None:
+    w.text(f"{adir}/index.html", render_report(view, "html", nav=_nav(adir, lin, "")))
+    w.text(f"{adir}/report.json", render_report(view, "json"))
+    w.json(
+        f"{adir}/decision.json",
+        view.model_dump(
+            mode="json",
+            include={
+                "kind",
+                "audience",
+                "assessment_id",
+                "assessed",
+                "model",
+                "framework",
+                "record",
+                "verdicts",
+                "headline",
+                "domains",
+                "safeguards",
+                "withheld",
+            },
+            exclude={"domains": {"__all__": {"panels"}}, "safeguards": {"__all__": {"panel"}}},
+        ),
+    )
+
+
+def _lineage_trend(lin: _Lineage, aud: Audience) -> Any:
+    if len(lin.assessments) < 2:
+        return None
+    ordered = sorted(lin.assessments, key=lambda t: t[0].results.created)
+    current = ordered[-1][0]
+    history = [t[0] for t in ordered[:-1]]
+    return report_view(current, aud, history=history).history
