@@ -1,6 +1,6 @@
 """The schema can express the ladders of published frontier AI safety frameworks.
 
-Each fixture in tests/fixtures/frameworks/ encodes one published framework from
+Each encoding in src/redline/registry/data/frameworks/ encodes one published framework from
 the project's research notes (shared/reference/commitments.md). These tests load
 each one and check that its ladder has the structure the source describes:
 OpenAI Preparedness Framework v2, Anthropic RSP v2.2, Google DeepMind FSF v3.0,
@@ -16,7 +16,7 @@ import pytest
 from redline.framework import schema as S
 from redline.framework.load import load_file
 
-FIXTURES = Path(__file__).parent / "fixtures" / "frameworks"
+FIXTURES = Path(__file__).parents[1] / "src" / "redline" / "registry" / "data" / "frameworks"
 
 FILES = {
     "openai": "openai-pf-v2.yaml",
@@ -152,8 +152,11 @@ def test_qualitative_thresholds_are_manual(key: str) -> None:
 
 def test_openai_v2_high_then_critical_per_tracked_category() -> None:
     fw = _load("openai")
-    assert [d.id for d in fw.domains] == ["bio-chem", "cyber", "ai-self-improvement"]
-    for d in fw.domains:
+    tracked = [d for d in fw.domains if d.status == "tracked"]
+    assert [d.id for d in tracked] == ["bio-chem", "cyber", "ai-self-improvement"]
+    # The Research Categories (and persuasion, dropped since the Beta) have no levels.
+    assert all(not d.levels for d in fw.domains if d.status != "tracked")
+    for d in tracked:
         (high, high_kind), (critical, critical_kind) = _ladder(fw, d.id)
         assert high.endswith("-high") and high_kind == "threshold"
         assert critical.endswith("-critical") and critical_kind == "intolerable"
@@ -161,7 +164,7 @@ def test_openai_v2_high_then_critical_per_tracked_category() -> None:
 
 def test_openai_v2_critical_forbids_continued_development() -> None:
     fw = _load("openai")
-    for d in fw.domains:
+    for d in (d for d in fw.domains if d.levels):
         critical = d.levels[-1]
         assert critical.requires[CT] == FORBIDDEN
         assert critical.requirement(CT) == FORBIDDEN
@@ -170,7 +173,7 @@ def test_openai_v2_critical_forbids_continued_development() -> None:
 
 def test_openai_v2_high_needs_security_in_development_and_safeguards_before_deployment() -> None:
     fw = _load("openai")
-    for d in fw.domains:
+    for d in (d for d in fw.domains if d.levels):
         high = d.levels[0]
         assert _ids(high.requirement(CT)) == {"high-security-controls"}
         external = _ids(high.requirement(EXTERNAL))

@@ -1,0 +1,113 @@
+"""The registry's commands: registry list, registry show, compare."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from redline.cli import app
+from redline.registry.compare import ELEMENTS
+
+ROOT = Path(__file__).parents[2]
+runner = CliRunner()
+
+
+def test_list_shows_all_twenty() -> None:
+    result = runner.invoke(app, ["registry", "list"])
+    assert result.exit_code == 0, result.output
+    for org in ("openai", "anthropic", "01-ai", "nvidia", "zhipu-ai"):
+        assert org in result.output
+    assert "12 published, 2 partial, 6 none found" in result.output
+
+
+def test_list_json() -> None:
+    result = runner.invoke(app, ["registry", "list", "--json"])
+    assert result.exit_code == 0
+    data = json.loads(result.output)
+    assert len(data["signatories"]) == 20
+    openai = next(s for s in data["signatories"] if s["id"] == "openai")
+    assert openai["status"] == "published"
+    assert openai["latest_encoded"]["file"] == "openai-pf-v2.yaml"
+    assert openai["latest"]["version"] == "2"  # the unverified 2026 report is not "latest"
+    mistral = next(s for s in data["signatories"] if s["id"] == "mistral-ai")
+    assert mistral["latest"] is None and mistral["latest_encoded"] is None
+
+
+def test_show_json() -> None:
+    result = runner.invoke(app, ["registry", "show", "openai", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["signatory"]["name"] == "OpenAI"
+    versions = {v["version"]: v for f in data["frameworks"] for v in f["versions"]}
+    assert versions["Beta"]["contents"]["levels"] == 12
+    assert versions["2"]["contents"]["self_tests"] >= 2
+    assert versions["reported"]["contents"] is None
+    assert [c["commitment"] for c in data["commitments"]["checks"]] == [
+        "I", "II", "III", "IV", "V", "VI", "VII", "VIII",
+    ]  # fmt: skip
+    assert data["commitments"]["framework"]["version"] == "2"
+    assert all(s["url"] or s["kind"] == "notes" for s in data["sources"])
+
+
+def test_show_text_and_errors() -> None:
+    result = runner.invoke(app, ["registry", "show", "Anthropic"])
+    assert result.exit_code == 0, result.output
+    assert "Responsible Scaling Policy" in result.output and "Seoul commitments" in result.output
+    none = runner.invoke(app, ["registry", "show", "mistral-ai", "--json"])
+    assert none.exit_code == 0 and json.loads(none.output)["commitments"] is None
+    missing = runner.invoke(app, ["registry", "show", "nosuch"])
+    assert missing.exit_code == 1
+    assert "no signatory 'nosuch'" in missing.output
+
+
+def test_compare_table_is_readable_at_140_columns() -> None:
+    result = runner.invoke(app, ["compare", "openai", "anthropic", "deepmind"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert max(len(line) for line in lines) <= 140
+    text = " ".join(" ".join(line.split()) for line in lines)
+    for word in ("Capability", "weight", "elicitation", "Accountability", "Updating the"):
+        assert word in text
+    for numeral in ("I. Risk", "IV. Halting", "VIII. External"):
+        assert numeral in text
+    for org in ("OpenAI", "Anthropic", "Google DeepMind"):
+        assert org in result.output
+    assert "cbrn-3 (§ RSP v2.2" in text  # cells cite element ids and sections
+
+
+def test_compare_json_shape() -> None:
+    result = runner.invoke(app, ["compare", "openai", "anthropic", "deepmind", "--json"])
+    assert result.exit_code == 0
+    data = json.loads(result.output)
+    assert [f["organisation"] for f in data["frameworks"]] == [
+        "OpenAI", "Anthropic", "Google DeepMind",
+    ]  # fmt: skip
+    keys = [r["key"] for r in data["rows"]]
+    assert keys[: len(ELEMENTS)] == [k for k, _ in ELEMENTS]
+    numerals = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII"]
+    assert keys[len(ELEMENTS) :] == [f"commitment_{n}" for n in numerals]
+    for row in data["rows"]:
+        assert len(row["cells"]) == 3
+        for cell in row["cells"]:
+            assert cell["status"] in {"present", "partial", "absent", "met", "partly", "missing"}
+    thresholds = data["rows"][0]["cells"][1]
+    assert thresholds["status"] == "present"
+    assert {"id": "cbrn-3", "kind": "level"}.items() <= thresholds["refs"][0].items()
+    assert thresholds["refs"][0]["section"].startswith("RSP v2.2")
+
+
+def test_compare_files_versions_and_errors(tmp_path: Path) -> None:
+    example = ROOT / "examples" / "frontier-framework.yaml"
+    ok = runner.invoke(app, ["compare", str(example), "openai@Beta", "cohere", "--json"])
+    assert ok.exit_code == 0, ok.output
+    assert json.loads(ok.output)["frameworks"][1]["version"] == "Beta"
+    assert runner.invoke(app, ["compare", "openai"]).exit_code == 2
+    unknown = runner.invoke(app, ["compare", "openai", "nosuch"])
+    assert unknown.exit_code == 1 and "no signatory 'nosuch'" in unknown.output
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("schema_version: 1\nframework: {id: x}\n", encoding="utf-8")
+    invalid = runner.invoke(app, ["compare", str(bad), "openai"])
+    assert invalid.exit_code == 1
+    assert "bad.yaml:2:" in invalid.output
