@@ -289,6 +289,39 @@ LineageOpt = Annotated[
 ]
 
 
+def _record(framework: Path, out_dir: Path, decision: Any, key: str | None) -> dict[str, Any]:
+    """Record framework, assessment and decision in the ledger; leave a pointer."""
+    from redline.ledger import LedgerError, open_ledger, record_assessment
+
+    try:
+        with open_ledger() as ledger:
+            seq, decision_id = record_assessment(
+                ledger, framework, out_dir / "results.json", decision, key_name=key
+            )
+            location = ledger.location
+    except LedgerError as exc:
+        err.print(f"error: ledger: {exc}", markup=False)
+        raise typer.Exit(EXIT_ERROR) from None
+    info = {"decision_id": decision_id, "assessment_entry": seq, "ledger": location}
+    atomic_write(out_dir / "ledger.json", json.dumps(info, indent=2) + "\n")
+    return info
+
+
+def _write_report(out_dir: Path) -> Path | None:
+    """The internal HTML report beside the results (the ledger's current record included)."""
+    from redline.publish.assessment import PublishError, record_from_ledger
+    from redline.publish.report import build_report, render_report
+
+    try:
+        view = build_report([out_dir], audience="internal", record=record_from_ledger(out_dir))
+        path = out_dir / "report.html"
+        atomic_write(path, render_report(view, "html"))
+    except PublishError as exc:
+        err.print(f"warning: no report written: {exc}", markup=False)
+        return None
+    return path
+
+
 @app.command()
 def assess(
     framework: Annotated[Path, typer.Argument(help="Framework YAML file.")],
@@ -314,6 +347,18 @@ def assess(
     as_json: Annotated[
         bool, typer.Option("--json", help="Print results and decision as JSON.")
     ] = False,
+    record: Annotated[
+        bool,
+        typer.Option(
+            help="Record the framework, assessment and decision in the ledger (.redline/)."
+        ),
+    ] = True,
+    key: Annotated[
+        str | None,
+        typer.Option(
+            help="Ledger key to sign the records with (default: $REDLINE_KEY or redline-local)."
+        ),
+    ] = None,
 ) -> None:
     """Measure a model against a framework's evaluations and decide each action.
 
@@ -353,12 +398,18 @@ def assess(
     decision = run_decide(fw, inputs.model_copy(update={"measurements": results.measurements()}))
     atomic_write(out_dir / "results.json", results.model_dump_json(indent=2))
     atomic_write(out_dir / "decision.json", decision.model_dump_json(indent=2))
+    recorded: dict[str, Any] | None = None
+    if record:
+        recorded = _record(framework, out_dir, decision, key)
+    report_path = _write_report(out_dir)
     code = _decision_exit(decision, action)
     if as_json:
         _print_json(
             {
                 "results": results.model_dump(mode="json"),
                 "decision": decision.model_dump(mode="json"),
+                "ledger": recorded,
+                "report": str(report_path) if report_path else None,
                 "exit_code": code,
             }
         )
@@ -370,6 +421,15 @@ def assess(
             f"(open with: inspect view --log-dir {out_dir / 'logs'})",
             markup=False,
         )
+        if recorded:
+            out.print(
+                f"Ledger: decision {recorded['decision_id'][:12]} recorded in "
+                f"{recorded['ledger']} (sign with: redline sign {recorded['decision_id'][:12]} "
+                "--role ROLE)",
+                markup=False,
+            )
+        if report_path:
+            out.print(f"Report: {report_path}", markup=False)
     raise typer.Exit(code)
 
 
@@ -398,6 +458,15 @@ def decide(
         raise UserError(f"{results_file}: no such file") from None
     except ValidationError as exc:
         first = exc.errors()[0]
+        if first["type"] == "json_invalid":
+            import re
+
+            m = re.search(r"line (\d+) column (\d+)", str(first.get("ctx", {}).get("error", "")))
+            line, col = (m.group(1), m.group(2)) if m else ("1", "1")
+            raise UserError(
+                f"{results_file}:{line}:{col}: not a redline results document: invalid JSON "
+                f"({first.get('ctx', {}).get('error')})"
+            ) from None
         where = ".".join(str(x) for x in first["loc"])
         raise UserError(
             f"{results_file}: not a redline results document ({where}: {first['msg']})"
@@ -434,6 +503,21 @@ def test_framework(
         n_pass = sum(o.passed for o in outcomes)
         out.print(f"{n_pass} passed, {len(outcomes) - n_pass} failed")
     raise typer.Exit(EXIT_OK if all(o.passed for o in outcomes) else EXIT_ERROR)
+
+
+# The ledger's commands (keys, sign, status, verify, attest, verify-attestation, log).
+from redline.ledger.commands import register as _register_ledger  # noqa: E402
+
+_register_ledger(app)
+
+
+from redline.publish.commands import register  # noqa: E402
+
+register(app)
+
+from redline.registry.commands import register as _register_registry  # noqa: E402
+
+_register_registry(app)
 
 
 def main() -> None:
