@@ -160,11 +160,18 @@ def init(
     force: Annotated[bool, typer.Option(help="Overwrite an existing file.")] = False,
 ) -> None:
     """Write a commented starter framework that validates."""
-    if from_org is not None:
-        raise UserError("--from needs the registry, which this version does not ship yet")
     if path.exists() and not force:
         raise UserError(f"{path} exists; pass --force to overwrite it")
-    atomic_write(path, _starter_text())
+    if from_org is not None:
+        from redline.registry.api import RegistryLookupError, framework_text
+
+        try:
+            text = framework_text(from_org)
+        except RegistryLookupError as exc:
+            raise UserError(str(exc)) from None
+    else:
+        text = _starter_text()
+    atomic_write(path, text)
     out.print(f"wrote {path}; check it with: redline validate {path}", markup=False)
 
 
@@ -529,3 +536,12 @@ def main() -> None:
     except KeyboardInterrupt:
         err.print("interrupted")
         sys.exit(130)
+    except Exception as exc:  # a bug, not a user error: say so in one line
+        if os.environ.get("REDLINE_DEBUG"):
+            raise
+        err.print(
+            f"internal error: {type(exc).__name__}: {exc} (this is a bug in redline; "
+            "rerun with REDLINE_DEBUG=1 for the traceback and report it)",
+            markup=False,
+        )
+        sys.exit(EXIT_ERROR)
