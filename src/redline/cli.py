@@ -526,6 +526,10 @@ from redline.registry.commands import register as _register_registry  # noqa: E4
 
 _register_registry(app)
 
+from redline.portal.commands import register as _register_portal  # noqa: E402
+
+_register_portal(app)
+
 
 def main() -> None:
     try:

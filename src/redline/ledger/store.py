@@ -43,7 +43,7 @@ from redline.ledger.tables import entries as T
 if TYPE_CHECKING:
     from redline.ledger.keys import LocalKey
 
-SCHEMA_HEAD = "0001"
+SCHEMA_HEAD = "0002"
 """The newest migration; a test checks it against the migration files."""
 
 MIGRATIONS = Path(__file__).parent / "migrations"

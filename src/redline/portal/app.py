@@ -1,0 +1,102 @@
+"""The application factory: ``create_app(settings)``."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI, HTTPException, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, RedirectResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from redline.portal.service import Portal, PortalError
+from redline.portal.settings import Settings
+from redline.portal.web import PRE_COOKIE, LoginRequired, env
+
+STATIC = Path(__file__).parent / "static"
+# The portal's own pages: its stylesheet and nothing else, from this origin only.
+CSP = (
+    "default-src 'none'; style-src 'self'; img-src 'self' data:; script-src 'none'; "
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+)
+# Pages of the public static site carry inline CSS and SVG (as when opened from disk).
+SITE_CSP = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'none'; "
+    "frame-ancestors 'none'; base-uri 'none'"
+)
+
+
+def create_app(settings: Settings) -> FastAPI:
+    from redline.portal.routes import admin, auth, decisions, frameworks, public, review
+
+    portal = Portal(settings)
+    portal.reindex()
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        portal.close()
+
+    app = FastAPI(
+        title="redline portal", docs_url=None, redoc_url=None, openapi_url=None,
+        lifespan=lifespan,
+    )  # fmt: skip
+    app.state.portal = portal
+    app.state.settings = settings
+    for module in (auth, admin, frameworks, review, decisions, public):
+        app.include_router(module.router)
+
+    @app.middleware("http")
+    async def headers(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        response = await call_next(request)
+        path = request.url.path
+        response.headers["Content-Security-Policy"] = SITE_CSP if path.startswith("/site/") else CSP
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["X-Frame-Options"] = "DENY"
+        response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
+        if not path.startswith(("/static/", "/site/")):
+            response.headers["Cache-Control"] = "no-store"
+        if settings.secure_cookies:
+            response.headers["Strict-Transport-Security"] = "max-age=31536000"
+        pre = getattr(request.state, "new_pre", None)
+        if pre is not None:
+            response.set_cookie(
+                PRE_COOKIE, pre, httponly=True, samesite="strict",
+                secure=settings.secure_cookies, path="/",
+            )  # fmt: skip
+        return response
+
+    def error_page(request: Request, status: int, message: str) -> HTMLResponse:
+        html = (
+            env()
+            .get_template("error.html.j2")
+            .render(user=None, csrf="", path=request.url.path, status=status, message=message)
+        )
+        return HTMLResponse(html, status_code=status)
+
+    @app.exception_handler(LoginRequired)
+    async def login_required(request: Request, _exc: LoginRequired) -> Response:
+        return RedirectResponse("/login", status_code=303)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        words = {404: "There is nothing here.", 405: "That method is not allowed here."}
+        msg = exc.detail if isinstance(exc.detail, str) and exc.status_code in (400, 403, 409) \
+            else words.get(exc.status_code, "The request failed.")  # fmt: skip
+        return error_page(request, exc.status_code, msg)
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_request(request: Request, _exc: RequestValidationError) -> Response:
+        return error_page(request, 400, "The request was not understood.")
+
+    @app.exception_handler(PortalError)
+    async def refused(request: Request, exc: PortalError) -> Response:
+        return error_page(request, 409, str(exc))
+
+    _ = HTTPException
+    return app

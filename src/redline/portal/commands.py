@@ -1,0 +1,177 @@
+"""``redline serve`` and ``redline users add/list/disable``."""
+
+from __future__ import annotations
+
+import json
+import secrets
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from redline.ledger.errors import LedgerError
+
+
+def _fail(message: str) -> typer.Exit:
+    typer.echo(f"error: {message}", err=True)
+    return typer.Exit(1)
+
+
+def _portal(insecure: bool = False) -> object:
+    from redline.portal.service import Portal
+    from redline.portal.settings import Settings
+
+    try:
+        return Portal(Settings(secure_cookies=not insecure))
+    except LedgerError as exc:
+        raise _fail(str(exc)) from None
+
+
+EXAMPLE = Path(__file__).resolve().parents[3] / "examples" / "frontier-framework.yaml"
+
+
+def register(app: typer.Typer) -> None:
+    users = typer.Typer(help="Portal accounts (administrators).", no_args_is_help=True)
+    app.add_typer(users, name="users")
+
+    @app.command("serve")
+    def serve(
+        host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+        port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+        demo: Annotated[
+            bool,
+            typer.Option(
+                help="Create an administrator (one-time password printed), an author, "
+                "and load examples/frontier-framework.yaml."
+            ),
+        ] = False,
+        insecure_dev_cookies: Annotated[
+            bool,
+            typer.Option(
+                help="Send cookies without the Secure flag: only for plain http on "
+                "127.0.0.1 during development (refused on other addresses)."
+            ),
+        ] = False,
+    ) -> None:
+        """Run the review portal (SQLite in the workspace, or $REDLINE_DATABASE_URL).
+
+        Behind a TLS-terminating proxy, leave cookies Secure (the default). Exit codes:
+        0 stopped, 1 error."""
+        import uvicorn
+
+        from redline.portal.app import create_app
+        from redline.portal.service import Portal, PortalError
+        from redline.portal.settings import Settings
+
+        if insecure_dev_cookies and host not in ("127.0.0.1", "localhost", "::1"):
+            raise _fail("--insecure-dev-cookies is only for 127.0.0.1")
+        settings = Settings(secure_cookies=not insecure_dev_cookies)
+        if demo:
+            try:
+                p = Portal(settings)
+                _demo(p)
+                p.close()
+            except (LedgerError, PortalError) as exc:
+                raise _fail(str(exc)) from None
+        try:
+            application = create_app(settings)
+        except LedgerError as exc:
+            raise _fail(str(exc)) from None
+        scheme = "http" if insecure_dev_cookies else "https (behind your TLS proxy)"
+        typer.echo(f"redline portal on http://{host}:{port}/ ({scheme} cookies)", err=True)
+        uvicorn.run(application, host=host, port=port, log_level="warning",
+                    proxy_headers=False)  # fmt: skip
+
+    @users.command("add")
+    def add(
+        username: str,
+        role: Annotated[str, typer.Option(help="admin, author, signatory or reviewer.")],
+        name: Annotated[str | None, typer.Option(help="Display name.")] = None,
+        organisation: Annotated[str | None, typer.Option(help="Reviewers: organisation.")] = None,
+        org_kind: Annotated[
+            str | None, typer.Option(help="Reviewers: government, aisi or third_party.")
+        ] = None,
+        governance_role: Annotated[
+            str | None, typer.Option(help="Signatories: the framework's role id, e.g. rso.")
+        ] = None,
+        as_json: Annotated[bool, typer.Option("--json")] = False,
+    ) -> None:
+        """Add an account; prints a one-time password (or reads one from stdin when piped)."""
+        from redline.portal.service import Portal, PortalError
+
+        password = sys.stdin.readline().strip() if not sys.stdin.isatty() else ""
+        generated = not password
+        password = password or secrets.token_urlsafe(18)
+        p = _portal()
+        assert isinstance(p, Portal)
+        try:
+            u = p.add_user(username, password, role, name, organisation=organisation,
+                           org_kind=org_kind, governance_role=governance_role)  # fmt: skip
+        except (PortalError, LedgerError) as exc:
+            raise _fail(str(exc)) from None
+        finally:
+            p.close()
+        if as_json:
+            typer.echo(json.dumps({"username": u.username, "role": u.role, "id": u.id,
+                                   "password": password if generated else None}))  # fmt: skip
+        else:
+            typer.echo(f"added {u.username} ({u.role_words})")
+            if generated:
+                typer.echo(f"password: {password}")
+
+    @users.command("list")
+    def list_(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+        """List accounts."""
+        from redline.portal.service import Portal
+
+        p = _portal()
+        assert isinstance(p, Portal)
+        try:
+            rows = p.users()
+        finally:
+            p.close()
+        if as_json:
+            typer.echo(json.dumps([{
+                "username": u.username, "role": u.role, "name": u.display_name,
+                "organisation": u.organisation, "org_kind": u.org_kind,
+                "governance_role": u.governance_role, "disabled": u.disabled,
+            } for u in rows], indent=2))  # fmt: skip
+            return
+        for u in rows:
+            org = f"{u.organisation} ({u.org_words})" if u.organisation else ""
+            extra = u.governance_role or org
+            state = "disabled" if u.disabled else "active"
+            typer.echo(f"{u.username:20} {u.role:10} {state:9} {extra}")
+
+    @users.command("disable")
+    def disable(username: str) -> None:
+        """Disable an account and end its sessions."""
+        from redline.portal.service import Portal, PortalError
+
+        p = _portal()
+        assert isinstance(p, Portal)
+        try:
+            p.set_disabled(username, True)
+        except PortalError as exc:
+            raise _fail(str(exc)) from None
+        finally:
+            p.close()
+        typer.echo(f"disabled {username}")
+
+
+def _demo(p: object) -> None:
+    from redline.portal.service import Portal
+
+    assert isinstance(p, Portal)
+    if p.user_by_name("admin") is None:
+        pw = secrets.token_urlsafe(18)
+        p.add_user("admin", pw, "admin", "Demo administrator")
+        typer.echo(f"demo administrator: admin / {pw}  (shown once)", err=True)
+    if p.user_by_name("author") is None:
+        pw = secrets.token_urlsafe(18)
+        author = p.add_user("author", pw, "author", "Demo framework author")
+        typer.echo(f"demo author: author / {pw}  (shown once)", err=True)
+        if EXAMPLE.is_file():
+            vid, _ = p.upload_version(author, EXAMPLE.read_text(encoding="utf-8"))
+            typer.echo(f"loaded {EXAMPLE.name} as version {vid}", err=True)
