@@ -191,13 +191,14 @@ def report(
 
 def publish(
     frameworks: Annotated[
-        list[Path],
+        list[Path] | None,
         typer.Argument(
-            metavar="FRAMEWORK...",
-            help="Framework YAML files; versions of one framework share its id.",
+            metavar="FRAMEWORK",
+            help="Framework YAML files; versions of one framework share its id. "
+            "Optional with the registry: without files the site is the registry's.",
             show_default=False,
         ),
-    ],
+    ] = None,
     out: Annotated[
         Path,
         typer.Option("--out", "-o", metavar="DIR", help="Site directory (replaced as a whole)."),
@@ -217,19 +218,35 @@ def publish(
             help="Assessment output directory to publish (repeatable).",
         ),
     ] = None,
+    registry: Annotated[
+        bool,
+        typer.Option(
+            "--registry/--no-registry",
+            help="Add the registry section: the 20 signatories of the Frontier AI Safety "
+            "Commitments, a page per signatory, every encoded framework, and the "
+            "conformance matrix (commitments I-VIII and METR's common elements).",
+        ),
+    ] = True,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print what was written as JSON.")
     ] = False,
 ) -> None:
-    """Build a static site: frameworks, version diffs, commitments, assessments, JSON exports.
+    """Build a static site: frameworks, version diffs, commitments, assessments, the
+    registry of signatories and its conformance matrix, JSON exports.
 
     Exit 0 when written, 1 on an error (the previous site, if any, is left as it was).
     """
     from redline.publish.site import build_site
 
     try:
+        if not frameworks and not registry:
+            raise PublishError("give at least one framework file, or leave the registry on")
         result = build_site(
-            frameworks, out, audience=audience.value, assessment_dirs=assessments or []
+            frameworks or [],
+            out,
+            audience=audience.value,
+            assessment_dirs=assessments or [],
+            registry=registry,
         )
     except PublishError as exc:
         raise _fail(str(exc)) from None
@@ -239,6 +256,7 @@ def publish(
         data: dict[str, Any] = {
             "out": str(result.out),
             "audience": audience.value,
+            "registry": registry,
             "pages": result.pages,
             "warnings": result.warnings,
         }

@@ -12,6 +12,13 @@ Layout (all links relative, so the site opens from disk or any web server)::
     assessments/<assessment>/index.html       the assessment report
     assessments/<assessment>/report.json, decision.json
 
+With ``registry=True`` every framework redline's registry encodes is published as
+a lineage too, and the registry section is added (:mod:`redline.publish.registry`)::
+
+    registry/index.html, registry/registry.json            the signatories
+    registry/conformance.html, registry/conformance.json   the matrices
+    registry/signatories/<id>/index.html, signatory.json   one signatory
+
 The site is written to a temporary directory next to ``out`` and renamed into
 place at the end, so a failure leaves the previous site (or nothing) behind.
 """
@@ -36,6 +43,18 @@ from redline.publish.assessment import (
     load_assessment,
 )
 from redline.publish.diff import Change, diff
+from redline.publish.registry import (
+    CONFORMANCE_JSON,
+    CONFORMANCE_PAGE,
+    INDEX_JSON,
+    INDEX_PAGE,
+    RegistryEntry,
+    RegistrySite,
+    Rendered,
+    registry_entries,
+    registry_site,
+    signatory_dir,
+)
 from redline.publish.render import html_env
 from redline.publish.report import render_report, wants_examples
 from redline.publish.views import (
@@ -67,6 +86,7 @@ class _Version:
     fw: S.Framework
     view: FrameworkView
     dir: str  # frameworks/<id>/<version>
+    from_registry: bool = False  # the registry's encoding, not a file given
 
 
 @dataclass
@@ -74,6 +94,8 @@ class _Lineage:
     id: str
     versions: list[_Version] = field(default_factory=list)
     assessments: list[tuple[Assessment, ReportView, str]] = field(default_factory=list)
+    given: bool = False  # some version is a file given, not only the registry's
+    signatory: tuple[str, str] | None = None  # (registry id, name) of the organisation
 
     @property
     def latest(self) -> _Version:
@@ -107,10 +129,25 @@ def _rel(from_dir: str, to: str) -> str:
     return "../" * depth + to
 
 
-def _nav(here: str, lineage: _Lineage | None, current: str) -> list[dict[str, Any]]:
+def _nav(
+    here: str, lineage: _Lineage | None, current: str, *, registry: bool = False
+) -> list[dict[str, Any]]:
     items = [
         {"href": _rel(here, "index.html"), "text": "All frameworks", "current": current == "home"}
     ]
+    if registry:
+        items += [
+            {
+                "href": _rel(here, INDEX_PAGE),
+                "text": "Signatories",
+                "current": current == "registry",
+            },
+            {
+                "href": _rel(here, CONFORMANCE_PAGE),
+                "text": "Conformance matrix",
+                "current": current == "conformance",
+            },
+        ]
     if lineage is not None:
         base = f"frameworks/{slug(lineage.id)}"
         latest = lineage.latest
@@ -136,7 +173,26 @@ def _nav(here: str, lineage: _Lineage | None, current: str) -> list[dict[str, An
                 "current": current == "assessments",
             },
         ]
+        if registry and lineage.signatory is not None:
+            sid, name = lineage.signatory
+            items.append(
+                {
+                    "href": _rel(here, f"{signatory_dir(sid)}/index.html"),
+                    "text": f"{name} in the registry",
+                    "current": False,
+                }
+            )
     return items
+
+
+def _registry_entries() -> list[RegistryEntry]:
+    from redline.framework.load import FrameworkError
+    from redline.registry.load import RegistryError
+
+    try:
+        return registry_entries()
+    except (RegistryError, FrameworkError) as exc:
+        raise PublishError(f"the registry shipped with redline does not load: {exc}") from None
 
 
 def _diff_input(v: FrameworkView) -> dict[str, Any]:
@@ -177,36 +233,61 @@ def build_site(
     assessment_dirs: Sequence[Path] = (),
     records: dict[str, Any] | None = None,
     generated: dt.datetime | None = None,
+    registry: bool = False,
 ) -> SiteResult:
     """Build the site for ``audience`` (public or trusted) into ``out``.
 
     ``records`` maps an assessment id to its ledger record (see
-    :class:`~redline.publish.views.LedgerRecord`)."""
+    :class:`~redline.publish.views.LedgerRecord`). ``registry`` adds every framework
+    the registry encodes and the registry section (signatories, conformance matrix);
+    a file given with the same id and version as a registry encoding is used in its
+    place."""
     aud = Audience(audience)
     if aud is Audience.INTERNAL:
         raise PublishError(
             "the site is for the public or trusted actors; use `redline report` "
             "for the internal view"
         )
-    if not framework_files:
-        raise PublishError("give at least one framework file")
+    if not framework_files and not registry:
+        raise PublishError("give at least one framework file (or include the registry)")
     _check_out(out)
     generated = generated or dt.datetime.now(dt.UTC)
     warnings: list[str] = []
     index = index_frameworks(list(framework_files))
+    given = set(index)
+    entries: list[RegistryEntry] = []
+    if registry:
+        entries = _registry_entries()
+        for e in entries:
+            if e.key not in index:
+                index[e.key] = (e.path, e.fw)
+            elif index[e.key][0].resolve() != e.path.resolve():
+                warnings.append(
+                    f"{index[e.key][0]}: {e.key[0]} version {e.key[1]} is also in the "
+                    "registry; the file given is published in its place"
+                )
+    owners = {e.key[0]: (e.signatory.id, e.signatory.name) for e in entries}
 
     lineages: dict[str, _Lineage] = {}
     for (fid, _version), (path, fw) in sorted(
         index.items(), key=lambda kv: (kv[1][1].framework.date, kv[0][1])
     ):
-        lin = lineages.setdefault(fid, _Lineage(fid))
+        lin = lineages.setdefault(fid, _Lineage(fid, signatory=owners.get(fid)))
+        lin.given = lin.given or (fid, _version) in given
         lin.versions.append(
-            _Version(path, fw, framework_view(fw, aud), f"frameworks/{slug(fid)}/{slug(_version)}")
+            _Version(
+                path,
+                fw,
+                framework_view(fw, aud),
+                f"frameworks/{slug(fid)}/{slug(_version)}",
+                from_registry=(fid, _version) not in given,
+            )
         )
     if aud is Audience.PUBLIC:
         for lin in lineages.values():
             for v in lin.versions:
-                if v.fw.transparency is None:
+                # The registry's encodings are of frameworks their organisations publish.
+                if v.fw.transparency is None and not v.from_registry:
                     warnings.append(
                         f"{v.path}: no transparency section, so nothing is withheld from the "
                         "public build"
@@ -243,7 +324,7 @@ def build_site(
     try:
         tmp.chmod(0o755)
         w = _Writer(tmp)
-        _write(w, lineages, aud, generated)
+        _write(w, lineages, aud, generated, entries if registry else None)
         (tmp / MARKER).write_text("built by redline publish\n", encoding="utf-8")
         _replace_dir(tmp, out)
     except BaseException:
@@ -253,15 +334,21 @@ def build_site(
 
 
 def _write(
-    w: _Writer, lineages: dict[str, _Lineage], aud: Audience, generated: dt.datetime
+    w: _Writer,
+    lineages: dict[str, _Lineage],
+    aud: Audience,
+    generated: dt.datetime,
+    entries: list[RegistryEntry] | None = None,
 ) -> None:
     env = html_env()
+    reg = entries is not None
     common = {
         "audience_words": AUDIENCE_WORDS[aud],
         "generated": generated,
         "trend_chart": env.globals["trend"],
     }
-    cards = []
+    cards: list[dict[str, Any]] = []
+    registry_cards: list[dict[str, Any]] = []
     index_json: dict[str, Any] = {
         "audience": aud.value,
         "generated": generated.isoformat(),
@@ -272,7 +359,7 @@ def _write(
         previous: FrameworkView | None = None
         history_rows = []
         for v in lin.versions:
-            _write_version(w, v, lin, common)
+            _write_version(w, v, lin, common, registry=reg)
             changes: list[Change] | None = (
                 None if previous is None else diff(_diff_input(previous), _diff_input(v.view))
             )
@@ -296,7 +383,7 @@ def _write(
                 latest=lin.latest.view,
                 versions=history_rows,
                 hidden=list(hidden.values()),
-                nav=_nav(base, lin, "history"),
+                nav=_nav(base, lin, "history", registry=reg),
                 **common,
             ),
         )
@@ -304,7 +391,7 @@ def _write(
         for a, view, adir in sorted(
             lin.assessments, key=lambda t: t[0].results.created, reverse=True
         ):
-            _write_assessment(w, a, view, adir, lin)
+            _write_assessment(w, a, view, adir, lin, registry=reg)
             rows.append({"view": view, "href": _rel(base, f"{adir}/index.html")})
         trend = _lineage_trend(lin, aud)
         w.text(
@@ -314,7 +401,7 @@ def _write(
                 rows=rows,
                 actions=list(ACTION_WORDS.values()),
                 trend=trend,
-                nav=_nav(base, lin, "assessments"),
+                nav=_nav(base, lin, "assessments", registry=reg),
                 **common,
             ),
         )
@@ -322,22 +409,26 @@ def _write(
             s: sum(c.status == s for c in lin.latest.view.commitments)
             for s in ("met", "partly", "missing")
         }
-        cards.append(
-            {
-                "ident": lin.latest.view.identity,
-                "href": f"{lin.latest.dir}/index.html",
-                "commitments_href": f"{lin.latest.dir}/commitments.html",
-                "history_href": f"{base}/history.html",
-                "assessments_href": f"{base}/assessments.html",
-                "json_href": f"{lin.latest.dir}/framework.json",
-                "n_versions": len(lin.versions),
-                "n_assessments": len(lin.assessments),
-                **counts,
-            }
-        )
+        card = {
+            "ident": lin.latest.view.identity,
+            "href": f"{lin.latest.dir}/index.html",
+            "commitments_href": f"{lin.latest.dir}/commitments.html",
+            "history_href": f"{base}/history.html",
+            "assessments_href": f"{base}/assessments.html",
+            "json_href": f"{lin.latest.dir}/framework.json",
+            "n_versions": len(lin.versions),
+            "n_assessments": len(lin.assessments),
+            "signatory_href": f"{signatory_dir(lin.signatory[0])}/index.html"
+            if lin.signatory
+            else None,
+            **counts,
+        }
+        (cards if lin.given else registry_cards).append(card)
         index_json["frameworks"].append(
             {
                 "id": lin.id,
+                "given": lin.given,
+                "registry_signatory": lin.signatory[0] if lin.signatory else None,
                 "name": lin.latest.fw.framework.name,
                 "organisation": lin.latest.fw.framework.organisation,
                 "versions": [
@@ -364,20 +455,82 @@ def _write(
                 ],
             }
         )
+    site: RegistrySite | None = None
+    if entries is not None:
+        rendered = {
+            (v.fw.framework.id, v.fw.framework.version): Rendered(
+                v.fw, v.view, v.dir, f"frameworks/{slug(lin.id)}/history.html"
+            )
+            for lin in lineages.values()
+            for v in lin.versions
+        }
+        site = registry_site(entries, rendered, aud, generated)
+        _write_registry(w, site, common)
+        index_json["registry"] = {
+            "signatories": len(site.index.signatories),
+            "encoded_versions": site.index.n_encoded,
+            "page": INDEX_PAGE,
+            "json": INDEX_JSON,
+            "conformance": CONFORMANCE_PAGE,
+            "conformance_json": CONFORMANCE_JSON,
+            "signatory_pages": {s.id: s.page for s in site.signatories},
+        }
+    given = [x for x in lineages.values() if x.given]
     w.text(
         "index.html",
         env.get_template("site/index.html.j2").render(
             frameworks=cards,
-            n_versions=sum(len(x.versions) for x in lineages.values()),
+            n_versions=sum(len(x.versions) for x in given),
             n_assessments=sum(len(x.assessments) for x in lineages.values()),
-            nav=_nav("", None, "home"),
+            registry=site.index if site else None,
+            registry_frameworks=registry_cards,
+            nav=_nav("", None, "home", registry=reg),
             **common,
         ),
     )
     w.json("index.json", index_json)
 
 
-def _write_version(w: _Writer, v: _Version, lin: _Lineage, common: dict[str, Any]) -> None:
+def _write_registry(w: _Writer, site: RegistrySite, common: dict[str, Any]) -> None:
+    env = html_env()
+    here = INDEX_PAGE.rsplit("/", 1)[0]
+    w.text(
+        INDEX_PAGE,
+        env.get_template("site/registry.html.j2").render(
+            reg=site.index,
+            root=_rel(here, ""),
+            nav=_nav(here, None, "registry", registry=True),
+            **common,
+        ),
+    )
+    w.json(INDEX_JSON, site.index.model_dump(mode="json"))
+    w.text(
+        CONFORMANCE_PAGE,
+        env.get_template("site/conformance.html.j2").render(
+            m=site.conformance,
+            root=_rel(here, ""),
+            nav=_nav(here, None, "conformance", registry=True),
+            **common,
+        ),
+    )
+    w.json(CONFORMANCE_JSON, site.conformance.model_dump(mode="json"))
+    for sv in site.signatories:
+        sdir = sv.page.rsplit("/", 1)[0]
+        w.text(
+            sv.page,
+            env.get_template("site/signatory.html.j2").render(
+                sig=sv,
+                root=_rel(sdir, ""),
+                nav=_nav(sdir, None, "", registry=True),
+                **common,
+            ),
+        )
+        w.json(sv.json_export, sv.model_dump(mode="json"))
+
+
+def _write_version(
+    w: _Writer, v: _Version, lin: _Lineage, common: dict[str, Any], *, registry: bool = False
+) -> None:
     env = html_env()
 
     def panels(d: DomainView) -> Any:
@@ -386,14 +539,18 @@ def _write_version(w: _Writer, v: _Version, lin: _Lineage, common: dict[str, Any
     w.text(
         f"{v.dir}/index.html",
         env.get_template("site/framework.html.j2").render(
-            view=v.view, panels=panels, nav=_nav(v.dir, lin, "framework"), **common
+            view=v.view,
+            panels=panels,
+            nav=_nav(v.dir, lin, "framework", registry=registry),
+            encoding=_encoding_note(v, lin) if registry else None,
+            **common,
         ),
     )
     w.json(f"{v.dir}/framework.json", v.view.model_dump(mode="json"))
     w.text(
         f"{v.dir}/commitments.html",
         env.get_template("site/commitments.html.j2").render(
-            view=v.view, nav=_nav(v.dir, lin, "commitments"), **common
+            view=v.view, nav=_nav(v.dir, lin, "commitments", registry=registry), **common
         ),
     )
     w.json(
@@ -406,10 +563,31 @@ def _write_version(w: _Writer, v: _Version, lin: _Lineage, common: dict[str, Any
     )
 
 
+def _encoding_note(v: _Version, lin: _Lineage) -> dict[str, Any] | None:
+    """What a registry encoding's page says about where it comes from."""
+    if not v.from_registry or lin.signatory is None:
+        return None
+    sid, name = lin.signatory
+    return {
+        "organisation": name,
+        "signatory_href": _rel(v.dir, f"{signatory_dir(sid)}/index.html"),
+        "file": f"redline/registry/data/frameworks/{v.path.name}",
+    }
+
+
 def _write_assessment(
-    w: _Writer, a: Assessment, view: ReportView, adir: str, lin: _Lineage
+    w: _Writer,
+    a: Assessment,
+    view: ReportView,
+    adir: str,
+    lin: _Lineage,
+    *,
+    registry: bool = False,
 ) -> None:
-    w.text(f"{adir}/index.html", render_report(view, "html", nav=_nav(adir, lin, "")))
+    w.text(
+        f"{adir}/index.html",
+        render_report(view, "html", nav=_nav(adir, lin, "", registry=registry)),
+    )
     w.text(f"{adir}/report.json", render_report(view, "json"))
     w.json(
         f"{adir}/decision.json",

@@ -37,6 +37,7 @@ from redline.framework import schema as S
 from redline.framework.commitments import SOURCE as COMMITMENTS_SOURCE
 from redline.framework.commitments import check_commitments
 from redline.measure.results import EvaluationResult, Interval, Results, StrategyRun
+from redline.registry.compare import ELEMENTS, element_cells
 
 D = S.Disclosable
 
@@ -764,6 +765,62 @@ def framework_view(fw: S.Framework, audience: Audience | str) -> FrameworkView:
         commitments_source=COMMITMENTS_SOURCE,
         withheld=policy.notices(),
     )
+
+
+ELEMENT_WORDS = {"present": "present", "partial": "partial", "absent": "absent"}
+
+
+class ElementRefView(View):
+    """A framework element an element cell rests on (id and cited section)."""
+
+    id: str
+    kind: str
+    section: str | None
+    source: Link | None
+
+
+class ElementView(View):
+    """One of METR's common elements as :mod:`redline.registry.compare` reads it."""
+
+    key: str
+    label: str
+    status: str
+    status_words: str
+    summary: str
+    refs: list[ElementRefView]
+
+
+def elements_view(fw: S.Framework, audience: Audience | str) -> list[ElementView] | Withheld:
+    """METR's common elements for ``fw`` as ``audience`` may see them: the element
+    cells of :func:`redline.registry.compare.element_cells`, their summaries and
+    references scrubbed like every other free text; withheld as a whole where the
+    framework's content is."""
+    policy = policy_for(fw, audience)
+    if not policy.shows(D.FRAMEWORK):
+        return policy.marker(D.FRAMEWORK)
+    cells = element_cells(fw)
+    out = []
+    for key, label in ELEMENTS:
+        c = cells[key]
+        out.append(
+            ElementView(
+                key=key,
+                label=label,
+                status=c.status,
+                status_words=ELEMENT_WORDS.get(c.status, c.status),
+                summary=policy.scrub(c.summary),
+                refs=[
+                    ElementRefView(
+                        id=policy.scrub(r.id),
+                        kind=r.kind,
+                        section=policy.scrub(r.section) if r.section else None,
+                        source=safe_link(r.source),
+                    )
+                    for r in c.refs
+                ],
+            )
+        )
+    return out
 
 
 def _framework_body(fw: S.Framework, policy: Policy, names: _Names) -> FrameworkBody:
