@@ -464,7 +464,7 @@ def combine(spec: RunSpec, runs: list[StrategyRun]) -> EvaluationResult:
 
 @dataclass
 class AssessOptions:
-    model: str = DEFAULT_MODEL
+    model: Any = DEFAULT_MODEL  # an Inspect model string, or a Model object (tests)
     model_args: dict[str, Any] = field(default_factory=dict)
     out_dir: Path = Path("redline-out")
     limit: int | None = None
@@ -559,7 +559,7 @@ def run_assessment(
             file=str(framework_file),
             sha256=hashlib.sha256(fw_bytes).hexdigest(),
         ),
-        model=ModelRef(name=options.model, args=options.model_args),
+        model=ModelRef(name=str(options.model), args=options.model_args),
         redline_version=pkg_version("redline"),
         inspect_version=pkg_version("inspect-ai"),
         limit=options.limit,
