@@ -317,13 +317,15 @@ def _sha256(path: Path) -> str:
 
 
 def _values(spec: RunSpec, log_path: Path) -> tuple[list[float], list[str], list[str | int]]:
-    from inspect_ai.log import read_eval_log_samples
+    # Sample summaries (one member of the .eval archive) carry ids, scores and short
+    # metadata: reading them is ~20x faster than streaming every full sample.
+    from inspect_ai.log import read_eval_log_sample_summaries
 
     from redline.measure.sequential import score_to_unit as to_float
 
     by_id: dict[str | int, tuple[float, str]] = {}
     cluster_by = spec.evaluation.sampling.cluster_by
-    for s in read_eval_log_samples(str(log_path), all_samples_required=False):
+    for s in read_eval_log_sample_summaries(str(log_path)):
         if not s.scores:
             continue
         name = spec.evaluation.scorer or next(iter(s.scores))
