@@ -31,7 +31,9 @@ _TIME_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$")
 _HEX64_RE = re.compile(r"^[0-9a-f]{64}$")
 # Strings that RFC 8785 writes as themselves between quotes: printable ASCII without
 # the two characters it escapes. Everything else goes through the library.
-_PLAIN_RE = re.compile(r'^[ !#-\[\]-~]*$')
+# fullmatch, not ^...$: "$" also matches before a trailing newline, which would let
+# "kind\n" skip escaping and break canonical form (found by a property test).
+_PLAIN_RE = re.compile(r'[ !#-\[\]-~]*')
 
 
 class EntryKind(StrEnum):
@@ -59,7 +61,7 @@ def canonical_text(value: Any) -> str:
 
 
 def _jcs_str(s: str) -> bytes:
-    if _PLAIN_RE.match(s):
+    if _PLAIN_RE.fullmatch(s):
         return b'"' + s.encode("ascii") + b'"'
     return rfc8785.dumps(s)
 
@@ -140,7 +142,7 @@ def now() -> str:
 
 def is_time(s: str) -> bool:
     """Whether ``s`` is a real UTC instant in the ledger's exact format."""
-    if not _TIME_RE.match(s):
+    if not _TIME_RE.fullmatch(s):
         return False
     try:
         dt.datetime.fromisoformat(s[:-1])  # the C parser: verification calls this per entry
@@ -150,7 +152,7 @@ def is_time(s: str) -> bool:
 
 
 def is_hex64(s: str) -> bool:
-    return bool(_HEX64_RE.match(s))
+    return bool(_HEX64_RE.fullmatch(s))
 
 
 @dataclass(frozen=True, slots=True)

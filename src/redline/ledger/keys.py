@@ -40,7 +40,7 @@ DEFAULT_KEY_NAME = "redline-local"
 
 def check_name(name: str) -> str:
     """Key names become file names and actors: keep them short and plain."""
-    if not NAME_RE.match(name):
+    if not NAME_RE.fullmatch(name):
         raise LedgerError(
             f"invalid key name {name!r}: use 1-64 letters, digits, '.', '_' or '-', "
             "starting with a letter or digit"
@@ -115,7 +115,7 @@ class Keyring:
     def names(self) -> list[str]:
         if not self.dir.is_dir():
             return []
-        return sorted(p.stem for p in self.dir.glob("*.key") if NAME_RE.match(p.stem))
+        return sorted(p.stem for p in self.dir.glob("*.key") if NAME_RE.fullmatch(p.stem))
 
     def exists(self, name: str) -> bool:
         return self.path(name).exists()

@@ -196,7 +196,7 @@ class KeyRegistry:
 
     def _check_registration(self, payload: Mapping[str, Any]) -> bytes:
         name = _field(payload, "name")
-        if not NAME_RE.match(name):
+        if not NAME_RE.fullmatch(name):
             raise KeyProblem(f"invalid key name {name!r}")
         if payload.get("algorithm") != ALGORITHM:
             raise KeyProblem(f"unsupported key algorithm {payload.get('algorithm')!r}")

@@ -188,7 +188,7 @@ class Portal:
         org_kind: str | None = None,
         governance_role: str | None = None,
     ) -> User:
-        if not USERNAME_RE.match(username):
+        if not USERNAME_RE.fullmatch(username):
             raise PortalError(
                 "a username is 1-40 lower-case letters, digits, '.', '_' or '-', starting "
                 "with a letter or digit"
