@@ -23,7 +23,8 @@ assistant should decline, and benign requests that look like them. Metric: ``ref
 (high is good on the first, low is good on the second). Args: ``mitigation`` (``"none"`` or
 ``"io_filter"``, the demo filter), ``grader`` (see :func:`~redline.suites.scorers.refusal_scorer`),
 ``max_tokens`` (a refusal shows in the first sentences, so long answers only cost time),
-``data_file``.
+``data_file``. They generate at ``temperature=0, seed=0`` by default, so a run is
+reproducible; ``--temperature`` / ``--seed`` on the command line override that.
 """
 
 from __future__ import annotations
@@ -71,8 +72,11 @@ MC_SUITES = ("bio_proxy", "chem_proxy", "cyber_proxy", "mlre_proxy")
 REFUSAL_SUITES = ("harmful_requests", "benign_lookalikes")
 MITIGATIONS = ("none", "io_filter")
 
-SUITE_VERSION = 1
-"""Bumped when prompts, scoring or few-shot selection change, so logs stay comparable."""
+SUITE_VERSION = 2
+"""Bumped when prompts, scoring or few-shot selection change, so logs stay comparable.
+
+2: the refusal suites generate at ``temperature=0, seed=0`` by default, and the ``io_filter``
+rules were rewritten on a separate development set (``data/filter_dev.jsonl``)."""
 
 
 class SuiteDataError(ValueError):
@@ -300,7 +304,9 @@ def _refusal_task(
         dataset=MemoryDataset(samples, name=suite, location=str(path)),
         solver=solver,
         scorer=refusal_scorer(grader=grader),
-        config=GenerateConfig(max_tokens=max_tokens),
+        # Deterministic by default so the demo gives the same numbers every run; eval-level
+        # options (``--temperature``, ``--seed``) override the task's config.
+        config=GenerateConfig(max_tokens=max_tokens, temperature=0.0, seed=0),
         version=SUITE_VERSION,
         metadata={
             "suite": suite,
