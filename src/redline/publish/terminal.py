@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
@@ -45,11 +46,13 @@ def render_results(results: Results, console: Console) -> None:
         for s in e.strategies:
             iv = next((i for i in s.intervals if i.confidence == 0.95), s.intervals[0])
             table.add_row(
-                f"{label}.{e.metric}",
-                s.strategy
-                + (" (best)" if len(e.strategies) > 1 and s.strategy == e.best_strategy else ""),
+                escape(f"{label}.{e.metric}"),
+                escape(
+                    s.strategy
+                    + (" (best)" if len(e.strategies) > 1 and s.strategy == e.best_strategy else "")
+                ),
                 f"{s.estimate:.3f}",
-                f"[{iv.lower:.3f}, {iv.upper:.3f}] {iv.method}",
+                escape(f"[{iv.lower:.3f}, {iv.upper:.3f}] {iv.method}"),
                 f"{s.samples_used}/{s.samples_available}",
                 s.stop_reason,
                 str(s.tokens.total),
@@ -75,7 +78,7 @@ def render_decision(
         top = d.highest_level or "none"
         if not why:
             why.append("every level ruled out")
-        levels.add_row(d.name, top, "; ".join(why))
+        levels.add_row(escape(d.name), escape(top), escape("; ".join(why)))
     console.print(levels)
 
     for v in decision.verdicts:
