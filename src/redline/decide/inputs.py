@@ -99,20 +99,11 @@ def load_safeguards(path: Path, fw: S.Framework) -> list[SafeguardClaim]:
 def _manual_ids(fw: S.Framework) -> dict[str, tuple[str, bool]]:
     """determination id -> (role, is_factor)"""
     out: dict[str, tuple[str, bool]] = {}
-
-    def walk(c: S.Condition | None) -> None:
-        if isinstance(c, S.ManualCondition):
-            out[c.manual.id] = (c.manual.determined_by, False)
-        elif isinstance(c, S.AllCondition):
-            for x in c.all:
-                walk(x)
-        elif isinstance(c, S.AnyCondition):
-            for x in c.any:
-                walk(x)
-
     for d in fw.domains:
         for lv in d.levels:
-            walk(lv.trigger)
+            for c in S.condition_leaves(lv.trigger):
+                if isinstance(c, S.ManualDetermination):
+                    out[c.id] = (c.determined_by, False)
         if d.risk_matrix is not None:
             for f in d.risk_matrix.factors:
                 if isinstance(f.source, S.ManualFactorSource):

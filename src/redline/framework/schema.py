@@ -20,6 +20,7 @@ Design notes
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
@@ -736,6 +737,22 @@ class Framework(Strict):
 
 AllCondition.model_rebuild()
 AnyCondition.model_rebuild()
+
+
+def condition_leaves(cond: Condition | None) -> Iterator[Comparison | ManualDetermination]:
+    """The comparisons and manual determinations of a trigger, depth first."""
+    if cond is None:
+        return
+    if isinstance(cond, Comparison):
+        yield cond
+    elif isinstance(cond, ManualCondition):
+        yield cond.manual
+    elif isinstance(cond, AllCondition):
+        for c in cond.all:
+            yield from condition_leaves(c)
+    elif isinstance(cond, AnyCondition):
+        for c in cond.any:
+            yield from condition_leaves(c)
 
 
 def json_schema() -> dict[str, Any]:

@@ -77,18 +77,8 @@ class RunSpec:
         return stats.adjusted_confidence(max(self.confidences), self.k)
 
 
-def _comparisons(
-    cond: S.Condition | None,
-) -> list[S.Comparison]:
-    if cond is None:
-        return []
-    if isinstance(cond, S.Comparison):
-        return [cond]
-    if isinstance(cond, S.AllCondition):
-        return [c for sub in cond.all for c in _comparisons(sub)]
-    if isinstance(cond, S.AnyCondition):
-        return [c for sub in cond.any for c in _comparisons(sub)]
-    return []
+def _comparisons(cond: S.Condition | None) -> list[S.Comparison]:
+    return [c for c in S.condition_leaves(cond) if isinstance(c, S.Comparison)]
 
 
 def plan(fw: S.Framework, claimed: Sequence[str] = ()) -> list[RunSpec]:

@@ -220,20 +220,11 @@ def _fraction(v: float) -> bool:
 
 def _trigger_values(fw: S.Framework) -> list[float]:
     vals: list[float] = []
-
-    def walk(c: S.Condition | None) -> None:
-        if isinstance(c, S.Comparison) and (v := stated(c)) is not None:
-            vals.append(v)
-        elif isinstance(c, S.AllCondition):
-            for x in c.all:
-                walk(x)
-        elif isinstance(c, S.AnyCondition):
-            for x in c.any:
-                walk(x)
-
     for d in fw.domains:
         for lv in d.levels:
-            walk(lv.trigger)
+            for c in S.condition_leaves(lv.trigger):
+                if isinstance(c, S.Comparison) and (v := stated(c)) is not None:
+                    vals.append(v)
         if d.risk_matrix is not None:
             for f in d.risk_matrix.factors:
                 if isinstance(f.source, S.MetricFactorSource):
