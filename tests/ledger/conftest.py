@@ -5,7 +5,6 @@ when ``REDLINE_TEST_POSTGRES_URL`` is set (scripts/ci-postgres.sh sets it in CI)
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -47,22 +46,6 @@ def _admin_url() -> str | None:
 
 
 @pytest.fixture
-def pg_url() -> Iterator[str]:
+def pg_url(fresh_pg: str) -> str:
     """A new, empty PostgreSQL database for one test (dropped afterwards)."""
-    base = _admin_url()
-    if base is None:
-        pytest.skip(f"{PG_ENV} is not set (scripts/ci-postgres.sh sets it; CI always does)")
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
-    name = f"redline_t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(base).set(database=name).render_as_string(hide_password=False)
-    try:
-        yield url
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    return fresh_pg

@@ -10,6 +10,7 @@ import html
 import re
 import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +44,13 @@ pytestmark = pytest.mark.skipif(
 def browser(lab: dict[str, Path], xss_lab: dict[str, Path]) -> Iterator[Any]:
     # The assessments (and their Inspect logs) exist before Playwright starts: its sync
     # API holds an event loop that Inspect's own would collide with.
+    with chromium_context() as context:
+        yield context
+
+
+@contextmanager
+def chromium_context() -> Iterator[Any]:
+    """Debian's Chromium, offline, in a throwaway profile (never a downloaded browser)."""
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory(prefix="redline-chromium-") as profile, sync_playwright() as p:

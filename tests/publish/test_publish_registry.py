@@ -7,7 +7,6 @@ import html
 import json
 import re
 import shutil
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,7 +14,7 @@ from typing import Any
 import pytest
 from markupsafe import escape
 from publish_support import PAYLOAD, write_framework
-from test_publish_browser import ARGS, ARTIFACTS, CHROMIUM, Visit, _assert_inert
+from test_publish_browser import ARTIFACTS, CHROMIUM, Visit, _assert_inert, chromium_context
 from typer.testing import CliRunner
 
 from redline.cli import app
@@ -362,21 +361,8 @@ def test_a_file_given_replaces_the_registry_encoding(tmp_path: Path) -> None:
 def chromium(sites: dict[str, Path]) -> Iterator[Any]:
     if not CHROMIUM.exists():
         pytest.skip(f"Debian's Chromium is not installed at {CHROMIUM}")
-    from playwright.sync_api import sync_playwright
-
-    with tempfile.TemporaryDirectory(prefix="redline-chromium-") as profile, sync_playwright() as p:
-        context = p.chromium.launch_persistent_context(
-            profile,
-            executable_path=str(CHROMIUM),
-            headless=True,
-            args=ARGS,
-            viewport={"width": 1200, "height": 900},
-            offline=True,
-        )
-        try:
-            yield context
-        finally:
-            context.close()
+    with chromium_context() as context:
+        yield context
 
 
 def _open(context: Any, path: Path) -> tuple[Any, list[str]]:
