@@ -13,7 +13,8 @@ from typer.testing import CliRunner
 
 from redline.cli import UserError, app
 from redline.framework import schema as S
-from redline.framework.load import load_file, load_framework, parse_yaml
+from redline.framework.load import load_file, load_framework
+from redline.framework.yaml_source import parse_yaml
 
 ROOT = Path(__file__).parent.parent
 EXAMPLE = ROOT / "examples" / "frontier-framework.yaml"

@@ -23,7 +23,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from redline.framework import schema as S
-from redline.framework.load import Loaded, load_file, load_text, parse_yaml
+from redline.framework.load import Loaded, load_file, load_text
+from redline.framework.yaml_source import parse_yaml
 
 ROOT = Path(__file__).parent.parent
 EXAMPLE_TEXT = (ROOT / "examples" / "frontier-framework.yaml").read_text(encoding="utf-8")

@@ -27,14 +27,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from redline.decide.model import SafeguardClaim
 from redline.decide.reassess import Lineage
 from redline.framework import schema as S
-from redline.framework.load import (
-    FrameworkError,
-    Positions,
-    Problem,
-    _problems_from_validation,
-    format_path,
-    parse_yaml,
-)
+from redline.framework.located import FrameworkError, Positions, Problem, format_path
+from redline.framework.messages import problems_from_validation
+from redline.framework.yaml_source import parse_yaml
 
 
 class SafeguardsFile(BaseModel):
@@ -70,7 +65,7 @@ def _load(path: Path, cls: type[M]) -> tuple[M, Any, Positions]:
     try:
         return cls.model_validate(data), data, pos
     except ValidationError as exc:
-        raise FrameworkError(sorted(_problems_from_validation(exc, data, pos, name))) from None
+        raise FrameworkError(sorted(problems_from_validation(exc, data, pos, name))) from None
 
 
 def load_safeguards(path: Path, fw: S.Framework) -> list[SafeguardClaim]:

@@ -14,6 +14,7 @@ from typing import Any, Literal
 from pydantic import BaseModel
 
 from redline.framework import schema as S
+from redline.framework.located import format_path
 
 PathT = tuple[str | int, ...]
 
@@ -58,8 +59,6 @@ def _unique(items: Sequence[tuple[PathT, str]], what: str) -> Iterator[SemanticP
 
 
 def _fmt(path: PathT) -> str:
-    from redline.framework.load import format_path
-
     return format_path(path)
 
 

@@ -13,13 +13,9 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from redline.framework.load import (
-    PathT,
-    Problem,
-    _problems_from_validation,
-    format_path,
-    parse_yaml,
-)
+from redline.framework.located import PathT, Problem, format_path
+from redline.framework.messages import problems_from_validation
+from redline.framework.yaml_source import parse_yaml
 from redline.registry.model import Registry, Signatory, sort_key
 
 DATA = Path(__file__).parent / "data"
@@ -58,7 +54,7 @@ def load_registry_text(text: str, file: str, *, frameworks: Path = FRAMEWORKS) -
         registry = Registry.model_validate(data)
     except ValidationError as exc:
         raise RegistryError(
-            sorted(_problems_from_validation(exc, data, pos, file, root=Registry))
+            sorted(problems_from_validation(exc, data, pos, file, root=Registry))
         ) from None
     located = [
         Problem(file, *pos.of(path), format_path(path), message)
