@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
 import typer
 from rich.console import Console
 
+from redline._io import atomic_write
+
 if TYPE_CHECKING:
     from redline.ledger.chain import Entry
     from redline.ledger.store import Ledger
@@ -73,12 +75,6 @@ def _ledger(create: bool = False) -> Iterator[Ledger]:
         yield ledger
     finally:
         ledger.close()
-
-
-def _write(path: Path, text: str) -> None:
-    from redline.cli import atomic_write
-
-    atomic_write(path, text)
 
 
 # ----------------------------------------------------------------------- keys
@@ -231,7 +227,7 @@ def keys_export(
     if out_file is None:
         sys.stdout.write(pem)
     else:
-        _write(out_file, pem)
+        atomic_write(out_file, pem)
         err.print(f"wrote {out_file}", markup=False)
 
 
@@ -381,7 +377,7 @@ def attest(
     if out_file is None:
         sys.stdout.write(text)
     else:
-        _write(out_file, text)
+        atomic_write(out_file, text)
         err.print(f"wrote {out_file}", markup=False)
 
 

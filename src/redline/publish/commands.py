@@ -6,9 +6,7 @@ Exit codes: 0 written; 1 an error the user can fix (one message, nothing written
 from __future__ import annotations
 
 import json
-import os
 import sys
-import tempfile
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -16,6 +14,7 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
+from redline._io import atomic_write
 from redline.publish.assessment import (
     PublishError,
     load_record,
@@ -58,15 +57,7 @@ def _fail(message: str) -> typer.Exit:
 def _write_atomic(path: Path, text: str) -> None:
     if not path.parent.exists():
         raise PublishError(f"{path.parent}: no such directory")
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic_write(path, text)
 
 
 def report(

@@ -24,12 +24,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Literal
 
 from redline.framework import schema as S
 from redline.framework.commitments import COMMITMENTS
 from redline.framework.commitments import SOURCE as COMMITMENTS_SOURCE
+from redline.publish.paths import slug
 from redline.publish.views import (
     Audience,
     CommitmentView,
@@ -42,14 +42,13 @@ from redline.publish.views import (
     elements_view,
     safe_link,
 )
-from redline.registry.api import framework_path, load_registry_framework, registry, signatories
+from redline.registry.api import RegistryEntry, registry
 from redline.registry.compare import ELEMENTS, METR_SOURCE
 from redline.registry.model import (
     Fact,
     FrameworkVersion,
     PublishedFramework,
     Registry,
-    Signatory,
     Source,
     sort_key,
 )
@@ -82,52 +81,11 @@ ELEMENT_SHORT = {
 }
 
 
-def _slug(text: str) -> str:
-    # The site module imports this one; its path rule is imported when first used.
-    from redline.publish.site import slug
-
-    return slug(text)
-
-
 def signatory_dir(signatory_id: str) -> str:
-    return f"{REGISTRY_DIR}/signatories/{_slug(signatory_id)}"
+    return f"{REGISTRY_DIR}/signatories/{slug(signatory_id)}"
 
 
 # ---------------------------------------------------------------------- entries
-
-
-@dataclass(frozen=True)
-class RegistryEntry:
-    """One encoded version of a signatory's framework, loaded."""
-
-    signatory: Signatory
-    framework: PublishedFramework
-    version: FrameworkVersion
-    path: Path
-    fw: S.Framework
-
-    @property
-    def key(self) -> tuple[str, str]:
-        return (self.fw.framework.id, self.fw.framework.version)
-
-
-def registry_entries() -> list[RegistryEntry]:
-    """Every encoded framework version in the registry: signatories in registry
-    order, each one's versions oldest first."""
-    out = []
-    for sig in signatories():
-        for pf, v in sig.encoded():
-            assert v.encoded is not None
-            out.append(
-                RegistryEntry(
-                    sig,
-                    pf,
-                    v,
-                    framework_path(sig.id, v.encoded),
-                    load_registry_framework(sig.id, v.encoded),
-                )
-            )
-    return out
 
 
 @dataclass(frozen=True)
@@ -399,7 +357,7 @@ def _label(pf: PublishedFramework, ident: IdentityView) -> str:
 
 
 def _anchor(ident: IdentityView) -> str:
-    return f"v-{_slug(ident.id)}-{_slug(ident.version)}"
+    return f"v-{slug(ident.id)}-{slug(ident.version)}"
 
 
 def _level_name(domain: str, level: str) -> str:

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 import shutil
 import tempfile
 from collections.abc import Sequence
@@ -43,15 +42,14 @@ from redline.publish.assessment import (
     load_assessment,
 )
 from redline.publish.diff import Change, diff
+from redline.publish.paths import slug
 from redline.publish.registry import (
     CONFORMANCE_JSON,
     CONFORMANCE_PAGE,
     INDEX_JSON,
     INDEX_PAGE,
-    RegistryEntry,
     RegistrySite,
     Rendered,
-    registry_entries,
     registry_site,
     signatory_dir,
 )
@@ -70,14 +68,9 @@ from redline.publish.views import (
     framework_view,
     report_view,
 )
+from redline.registry.api import RegistryEntry, registry_entries
 
 MARKER = ".redline-site"
-
-
-def slug(text: str) -> str:
-    """A path component from untrusted text: no separators, no leading dots."""
-    s = re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip(".-")
-    return s[:80] or "item"
 
 
 @dataclass

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+from dataclasses import dataclass
 from pathlib import Path
 
 from redline.framework import schema as S
@@ -166,3 +167,40 @@ def citation_urls(fw: S.Framework) -> list[tuple[str, str]]:
 def signatory_urls(sig: Signatory) -> set[str]:
     reg = registry()
     return {url for sid in sig.sources if (url := reg.source(sid).url)}
+
+
+# ------------------------------------------------------------ loaded entries
+
+
+@dataclass(frozen=True)
+class RegistryEntry:
+    """One encoded version of a signatory's framework, loaded."""
+
+    signatory: Signatory
+    framework: PublishedFramework
+    version: FrameworkVersion
+    path: Path
+    fw: S.Framework
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.fw.framework.id, self.fw.framework.version)
+
+
+def registry_entries() -> list[RegistryEntry]:
+    """Every encoded framework version in the registry: signatories in registry
+    order, each one's versions oldest first."""
+    out = []
+    for sig in signatories():
+        for pf, v in sig.encoded():
+            assert v.encoded is not None
+            out.append(
+                RegistryEntry(
+                    sig,
+                    pf,
+                    v,
+                    framework_path(sig.id, v.encoded),
+                    load_registry_framework(sig.id, v.encoded),
+                )
+            )
+    return out

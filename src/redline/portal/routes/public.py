@@ -34,7 +34,7 @@ def _serve(root: Path, rel: str) -> Response:
 
 @router.get("/public")
 def published(ctx: CtxDep) -> Response:
-    from redline.publish.site import slug
+    from redline.publish.paths import slug
 
     return page(ctx, "public.html.j2", versions=ctx.portal.published(), slug=slug)
 
@@ -62,7 +62,7 @@ def _registry_site(ctx: Ctx) -> Path:
 
 @router.get("/public/registry")
 def registry(ctx: CtxDep) -> Response:
-    from redline.publish.site import slug
+    from redline.publish.paths import slug
     from redline.registry.api import _load, signatories
     from redline.registry.load import FRAMEWORKS
 
