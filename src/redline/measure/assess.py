@@ -203,7 +203,10 @@ def build_task(spec: RunSpec, base_dir: Path | None, limit: int | None) -> Any:
             f"evaluation {spec.evaluation.id!r}: task file {ref.spec.partition('@')[0]} not found"
         )
     try:
-        import redline._registry  # noqa: F401  (registers bundled suites and the gguf model)
+        # Importing these registers the bundled suites and the gguf model with Inspect
+        # (what the entry point redline._registry does for plain `inspect eval`).
+        import redline.measure.local_model
+        import redline.suites.tasks  # noqa: F401
 
         tasks = load_tasks([ref.spec], dict(spec.task_args))
     except Exception as exc:  # Inspect raises many types here; each becomes one message

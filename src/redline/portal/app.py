@@ -11,7 +11,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from redline.portal.service import Portal, PortalError
+from redline.portal.accounts import PortalError
+from redline.portal.service import Portal
 from redline.portal.settings import Settings
 from redline.portal.web import PRE_COOKIE, LoginRequired, env
 

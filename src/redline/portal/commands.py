@@ -60,8 +60,9 @@ def register(app: typer.Typer) -> None:
         0 stopped, 1 error."""
         import uvicorn
 
+        from redline.portal.accounts import PortalError
         from redline.portal.app import create_app
-        from redline.portal.service import Portal, PortalError
+        from redline.portal.service import Portal
         from redline.portal.settings import Settings
 
         if insecure_dev_cookies and host not in ("127.0.0.1", "localhost", "::1"):
@@ -98,7 +99,8 @@ def register(app: typer.Typer) -> None:
         as_json: Annotated[bool, typer.Option("--json")] = False,
     ) -> None:
         """Add an account; prints a one-time password (or reads one from stdin when piped)."""
-        from redline.portal.service import Portal, PortalError
+        from redline.portal.accounts import PortalError
+        from redline.portal.service import Portal
 
         password = sys.stdin.readline().strip() if not sys.stdin.isatty() else ""
         generated = not password
@@ -147,7 +149,8 @@ def register(app: typer.Typer) -> None:
     @users.command("disable")
     def disable(username: str) -> None:
         """Disable an account and end its sessions."""
-        from redline.portal.service import Portal, PortalError
+        from redline.portal.accounts import PortalError
+        from redline.portal.service import Portal
 
         p = _portal()
         assert isinstance(p, Portal)

@@ -18,12 +18,9 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy import Connection, and_, delete, func, insert, select, update
 
 from redline.framework import schema as S
@@ -35,78 +32,24 @@ from redline.ledger.signoff import DecisionStatus, decision_status, sign_decisio
 from redline.ledger.store import Ledger, _row, open_ledger
 from redline.ledger.tables import entries as E
 from redline.portal import tables as T
+from redline.portal.accounts import (
+    DUMMY_HASH,
+    MAX_COMMENT,
+    MAX_FRAMEWORK_BYTES,
+    ORG_KINDS,
+    ROLES,
+    SERVICE_KEY,
+    USERNAME_RE,
+    VERDICTS,
+    PortalError,
+    RateLimited,
+    User,
+    hash_password,
+    token_hash,
+    user_from_row,
+    verify_password,
+)
 from redline.portal.settings import Settings
-
-ROLES = ("admin", "author", "signatory", "reviewer")
-ROLE_WORDS = {
-    "admin": "Administrator",
-    "author": "Framework author",
-    "signatory": "Decision signatory",
-    "reviewer": "Trusted reviewer",
-}
-ORG_KINDS = {
-    "government": "Government",
-    "aisi": "AI safety institute",
-    "third_party": "Third-party evaluator",
-}
-VERDICTS = ("approve", "object")
-USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,39}$")
-SERVICE_KEY = "redline-portal"
-MAX_COMMENT = 10_000
-MAX_FRAMEWORK_BYTES = 1_000_000
-
-
-class PortalError(Exception):
-    """A request the portal refuses, with a message fit to show the user."""
-
-
-class RateLimited(PortalError):
-    pass
-
-
-@dataclass(frozen=True)
-class User:
-    id: int
-    username: str
-    role: str
-    display_name: str
-    organisation: str | None
-    org_kind: str | None
-    governance_role: str | None
-    key_name: str
-    disabled: bool
-
-    @property
-    def role_words(self) -> str:
-        return ROLE_WORDS.get(self.role, self.role)
-
-    @property
-    def org_words(self) -> str:
-        return ORG_KINDS.get(self.org_kind or "", "")
-
-
-def _user(r: Any) -> User:
-    return User(
-        id=int(r.id), username=r.username, role=r.role, display_name=r.display_name,
-        organisation=r.organisation, org_kind=r.org_kind, governance_role=r.governance_role,
-        key_name=r.key_name, disabled=bool(r.disabled),
-    )  # fmt: skip
-
-
-# A hash of a random password: unknown users are verified against it, so that an
-# unknown name and a wrong password take the same time.
-_HASHER = PasswordHasher()
-_DUMMY_HASH = _HASHER.hash(secrets.token_urlsafe(16))
-
-
-def hash_password(password: str) -> str:
-    if len(password) < 12:
-        raise PortalError("a password needs at least 12 characters")
-    return _HASHER.hash(password)
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
 class Portal:
@@ -238,19 +181,19 @@ class Portal:
     def user_by_name(self, username: str) -> User | None:
         with self._read() as conn:
             r = conn.execute(select(T.users).where(T.users.c.username == username)).first()
-        return _user(r) if r else None
+        return user_from_row(r) if r else None
 
     def user_by_id(self, user_id: int) -> User | None:
         with self._read() as conn:
             r = conn.execute(select(T.users).where(T.users.c.id == user_id)).first()
-        return _user(r) if r else None
+        return user_from_row(r) if r else None
 
     def users(self, role: str | None = None) -> list[User]:
         q = select(T.users).order_by(T.users.c.username)
         if role:
             q = q.where(T.users.c.role == role)
         with self._read() as conn:
-            return [_user(r) for r in conn.execute(q)]
+            return [user_from_row(r) for r in conn.execute(q)]
 
     def set_disabled(self, username: str, disabled: bool = True) -> User:
         user = self.user_by_name(username)
@@ -299,10 +242,10 @@ class Portal:
         with self._read() as conn:
             if any(self._limited(conn, k, t) for k in keys):
                 # Hash anyway, so a locked account answers no faster than an open one.
-                _verify(_DUMMY_HASH, password)
+                verify_password(DUMMY_HASH, password)
                 raise RateLimited("too many failed sign-ins; try again later")
             r = conn.execute(select(T.users).where(T.users.c.username == username)).first()
-        ok = _verify(r.password_hash if r is not None else _DUMMY_HASH, password)
+        ok = verify_password(r.password_hash if r is not None else DUMMY_HASH, password)
         if r is None or not ok or r.disabled:
             with self._write() as conn:
                 for k in keys:
@@ -310,7 +253,7 @@ class Portal:
             return None
         with self._write() as conn:
             conn.execute(delete(T.rate_limits).where(T.rate_limits.c.key == keys[0]))
-        return _user(r)
+        return user_from_row(r)
 
     def create_session(self, user: User) -> tuple[str, str]:
         token = secrets.token_urlsafe(32)
@@ -338,7 +281,7 @@ class Portal:
             ).first()  # fmt: skip
         if r is None or r.expires < time.time() or r.disabled:
             return None
-        return _user(r), str(r.csrf)
+        return user_from_row(r), str(r.csrf)
 
     def end_session(self, token: str) -> None:
         with self._write() as conn:
@@ -766,13 +709,6 @@ class Portal:
         with self._read() as conn:
             r = conn.execute(select(E).where(E.c.hash == h)).first()
         return _row(tuple(r)) if r else None
-
-
-def _verify(stored: str, password: str) -> bool:
-    try:
-        return bool(_HASHER.verify(stored, password))
-    except (VerifyMismatchError, VerificationError, InvalidHashError):
-        return False
 
 
 def element_ids(fw: S.Framework) -> dict[str, str]:

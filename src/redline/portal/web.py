@@ -18,7 +18,8 @@ from fastapi import Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse
 from jinja2 import ChoiceLoader, Environment, PackageLoader, StrictUndefined
 
-from redline.portal.service import ORG_KINDS, ROLE_WORDS, Portal, User, when_text
+from redline.portal.accounts import ORG_KINDS, ROLE_WORDS, User
+from redline.portal.service import Portal, when_text
 
 SESSION_COOKIE = "redline_session"
 PRE_COOKIE = "redline_presession"

@@ -6,7 +6,7 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from redline.portal.service import ORG_KINDS, ROLES, PortalError
+from redline.portal.accounts import ORG_KINDS, ROLES, PortalError
 from redline.portal.web import Ctx, CtxDep, allow, check_csrf, page
 
 router = APIRouter()

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from redline.portal.service import RateLimited
+from redline.portal.accounts import RateLimited
 from redline.portal.web import SESSION_COOKIE, CtxDep, check_csrf, page
 
 router = APIRouter()

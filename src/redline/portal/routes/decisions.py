@@ -31,7 +31,7 @@ async def sign(decision_id: str, request: Request, ctx: CtxDep) -> Response:
     user = allow(ctx, "signatory")
     dissent = str(form.get("statement", "")).strip() if form.get("choice") == "dissent" else None
     if form.get("choice") == "dissent" and not dissent:
-        from redline.portal.service import PortalError
+        from redline.portal.accounts import PortalError
 
         raise PortalError("a dissent needs a statement")
     await run_in_threadpool(ctx.portal.sign, user, decision_id, dissent)

@@ -11,7 +11,8 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from redline.framework.load import Loaded
-from redline.portal.service import User, element_ids
+from redline.portal.accounts import User
+from redline.portal.service import element_ids
 from redline.portal.web import Ctx, CtxDep, allow, check_csrf, page
 from redline.publish.diff import diff
 from redline.publish.site import _diff_input

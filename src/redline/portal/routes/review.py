@@ -9,7 +9,8 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from redline.portal.service import User, element_ids
+from redline.portal.accounts import User
+from redline.portal.service import element_ids
 from redline.portal.web import Ctx, CtxDep, allow, check_csrf, page
 from redline.publish.views import framework_view
 
