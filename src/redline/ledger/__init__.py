@@ -11,6 +11,8 @@ The public API (the CLI and the portal are thin faces over it)::
 
 Names are imported on first use, so that ``import redline.cli`` stays quick for
 commands that never touch the database.
+
+Layer: above ``measure``; may import ``framework``, ``decide``, ``registry``, ``measure``.
 """
 
 from __future__ import annotations

@@ -4,6 +4,8 @@
 ledger stays the source of truth for framework versions, comments, verdicts and
 sign-offs; the portal's own tables (migration 0002) hold accounts, sessions, review
 rounds and indexes into the chain. docs/security.md has the portal's threat model.
+
+Layer: above ``publish``; may import every package but ``cli``.
 """
 
 from __future__ import annotations

@@ -3,6 +3,8 @@
 The tasks are registered with Inspect as ``redline/<name>`` through the package's
 ``inspect_ai`` entry point (:mod:`redline._registry`); see ``docs/suites.md`` for what each
 suite measures and how it is scored.
+
+Layer: the bottom, beside ``framework``; imports neither ``framework`` nor anything above.
 """
 
 from redline.suites.scorers import (
