@@ -29,6 +29,7 @@ from redline.decide.reassess import Lineage
 from redline.framework import schema as S
 from redline.framework.located import FrameworkError, Positions, Problem, format_path
 from redline.framework.messages import problems_from_validation
+from redline.framework.validate_constructs import manual_conditions
 from redline.framework.yaml_source import parse_yaml
 
 
@@ -103,6 +104,8 @@ def _manual_ids(fw: S.Framework) -> dict[str, tuple[str, bool]]:
             for f in d.risk_matrix.factors:
                 if isinstance(f.source, S.ManualFactorSource):
                     out[f.source.manual.id] = (f.source.manual.determined_by, True)
+    for _, c in manual_conditions(fw):
+        out[c.id] = (c.determined_by, False)
     return out
 
 
