@@ -497,6 +497,64 @@ def test_framework(
     raise typer.Exit(EXIT_OK if all(o.passed for o in outcomes) else EXIT_ERROR)
 
 
+@app.command(name="diff")
+def diff_command(
+    old: Annotated[Path, typer.Argument(help="The older framework version (YAML).")],
+    new: Annotated[Path, typer.Argument(help="The newer framework version (YAML).")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the diff as JSON.")] = False,
+    changelog: Annotated[
+        Path | None,
+        typer.Option(help="The provider's account of the revision (see docs/diff.md)."),
+    ] = None,
+    audience: Annotated[
+        str, typer.Option(help="public or trusted: what the output may show.")
+    ] = "public",
+    fail_on_weakening: Annotated[
+        bool, typer.Option(help="Exit 3 when any change weakens a commitment.")
+    ] = False,
+) -> None:
+    """Classify every change from OLD to NEW as weakening, strengthening or neutral.
+
+    Exit 0; 3 with --fail-on-weakening when something weakened, or with --changelog when
+    a material change is undisclosed; 1 on bad input.
+    """
+    from redline.decide.materiality import materiality
+    from redline.framework.diff import diff
+    from redline.framework.diff.disclosure import check_disclosure, load_changelog
+    from redline.framework.load import FrameworkError
+    from redline.publish.changes import diff_view
+    from redline.publish.terminal import render_diff
+
+    if audience not in ("public", "trusted"):
+        raise UserError(f"--audience: {audience!r} is not one of: public, trusted")
+    fo, fn = load_checked(old), load_checked(new)
+    if fo.framework.id != fn.framework.id:
+        err.print(
+            f"note: comparing different frameworks ({fo.framework.id} and {fn.framework.id})",
+            markup=False,
+        )
+    changes = diff(fo, fn)
+    mat = materiality(fo, fn, changes)
+    account = disclosure = None
+    if changelog is not None:
+        try:
+            account = load_changelog(changelog)
+        except FrameworkError as exc:
+            for problem in exc.problems:
+                err.print(problem.format(), markup=False)
+            raise typer.Exit(EXIT_ERROR) from None
+        material = [mat.status(i, c) != "no" for i, c in enumerate(changes)]
+        disclosure = check_disclosure(changes, material, account)
+    view = diff_view(fo, fn, changes, mat, audience, disclosure, account)
+    if as_json:
+        _print_json(view.model_dump(mode="json"))
+    else:
+        render_diff(view, out)
+    weakened = view.counts["weakening"] > 0
+    code = EXIT_BLOCKED if (fail_on_weakening and weakened) or view.undisclosed else EXIT_OK
+    raise typer.Exit(code)
+
+
 # The ledger's commands (keys, sign, status, verify, attest, verify-attestation, log).
 from redline.ledger.commands import register as _register_ledger  # noqa: E402
 

@@ -20,17 +20,15 @@ Both are checked against the framework with located errors, like framework files
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from redline.decide.model import SafeguardClaim
 from redline.decide.reassess import Lineage
 from redline.framework import schema as S
-from redline.framework.located import FrameworkError, Positions, Problem, format_path
-from redline.framework.messages import problems_from_validation
+from redline.framework.load import load_model_file
+from redline.framework.located import FrameworkError, Problem, format_path
 from redline.framework.validate_constructs import manual_conditions
-from redline.framework.yaml_source import parse_yaml
 
 
 class SafeguardsFile(BaseModel):
@@ -47,30 +45,8 @@ class DeterminationsFile(BaseModel):
     determinations: list[S.Determination] = Field(default_factory=list)
 
 
-M = TypeVar("M", bound=BaseModel)
-
-
-def _load(path: Path, cls: type[M]) -> tuple[M, Any, Positions]:
-    name = str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise FrameworkError([Problem(name, 1, 1, "", "no such file")]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise FrameworkError([Problem(name, 1, 1, "", f"cannot read: {exc}")]) from None
-    data, pos, problems = parse_yaml(text, name)
-    if problems:
-        raise FrameworkError(problems)
-    if not isinstance(data, dict):
-        raise FrameworkError([Problem(name, 1, 1, "", "expected a mapping at the top")])
-    try:
-        return cls.model_validate(data), data, pos
-    except ValidationError as exc:
-        raise FrameworkError(sorted(problems_from_validation(exc, data, pos, name))) from None
-
-
 def load_safeguards(path: Path, fw: S.Framework) -> list[SafeguardClaim]:
-    doc, _, pos = _load(path, SafeguardsFile)
+    doc, _, pos = load_model_file(path, SafeguardsFile)
     known = {s.id for s in fw.safeguards}
     problems = []
     for i, claim in enumerate(doc.safeguards):
@@ -110,7 +86,7 @@ def _manual_ids(fw: S.Framework) -> dict[str, tuple[str, bool]]:
 
 
 def load_determinations(path: Path, fw: S.Framework) -> list[S.Determination]:
-    doc, _, pos = _load(path, DeterminationsFile)
+    doc, _, pos = load_model_file(path, DeterminationsFile)
     known = _manual_ids(fw)
     problems = []
     first: dict[str, int] = {}  # determination id -> index of its first record
@@ -160,5 +136,5 @@ def load_lineage(path: Path) -> Lineage:
     effective_compute_now: 5.0e25
     deployment_context_changed: false
     """
-    doc, _, _ = _load(path, Lineage)
+    doc, _, _ = load_model_file(path, Lineage)
     return doc

@@ -12,14 +12,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from redline.framework import schema as S
 from redline.framework.located import (
     FrameworkError,
     Loaded,
     PathT,
+    Positions,
     Problem,
     format_path,
 )
@@ -164,6 +166,30 @@ def load_framework(path: str | Path, *, resolve_task: TaskResolver | None = None
     return loaded.framework
 
 
+M = TypeVar("M", bound=BaseModel)
+
+
+def load_model_file(path: Path, cls: type[M]) -> tuple[M, Any, Positions]:
+    """A small YAML input file (safeguards, determinations, a changelog) as ``cls``, with
+    every problem located; raises :class:`FrameworkError`."""
+    name = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise FrameworkError([Problem(name, 1, 1, "", "no such file")]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise FrameworkError([Problem(name, 1, 1, "", f"cannot read: {exc}")]) from None
+    data, pos, problems = parse_yaml(text, name)
+    if problems:
+        raise FrameworkError(problems)
+    if not isinstance(data, dict):
+        raise FrameworkError([Problem(name, 1, 1, "", "expected a mapping at the top")])
+    try:
+        return cls.model_validate(data), data, pos
+    except ValidationError as exc:
+        raise FrameworkError(sorted(problems_from_validation(exc, data, pos, name))) from None
+
+
 __all__ = [
     "FrameworkError",
     "Loaded",
@@ -171,5 +197,6 @@ __all__ = [
     "TaskResolver",
     "load_file",
     "load_framework",
+    "load_model_file",
     "load_text",
 ]

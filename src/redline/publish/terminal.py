@@ -8,7 +8,9 @@ from rich.table import Table
 from rich.text import Text
 
 from redline.decide.model import Decision, VerdictKind
+from redline.framework.diff import Side
 from redline.measure.results import Results
+from redline.publish.changes import DiffView
 
 VERDICT_STYLE = {
     VerdictKind.ALLOWED: "bold green",
@@ -104,3 +106,54 @@ def render_decision(
         console.print(f"ASSESSMENT DUE: {due}", markup=False, style="bold")
     for n in decision.notes:
         console.print(f"note: {n}", markup=False)
+
+
+DIRECTION_STYLE = {"weakening": "bold red", "strengthening": "green", "neutral": "dim"}
+
+
+def render_diff(view: DiffView, console: Console) -> None:
+    """A diff's changes, weakenings first, with materiality and disclosure."""
+    c = view.counts
+    console.print(
+        f"{escape(view.framework)} {escape(view.old_version)} → {escape(view.new_version)} "
+        f"({view.audience} view): {c['weakening']} weakening, {c['strengthening']} "
+        f"strengthening, {c['neutral']} neutral/unclear"
+    )
+    table = Table(expand=True)
+    for col in ("Change", "Rule", "Material", "Old", "New"):
+        table.add_column(col)
+    if any(ch.disclosure is not None for ch in view.changes):
+        table.add_column("Account")
+    for ch in view.changes:
+        row = [
+            Text(f"{ch.direction.value}: {ch.summary}", style=DIRECTION_STYLE[ch.direction.value]),
+            Text(ch.rule),
+            Text(ch.material + _shift_words(ch.shifts)),
+            Text(_side_words(ch.old)),
+            Text(_side_words(ch.new)),
+        ]
+        if len(table.columns) == 6:
+            row.append(Text(ch.disclosure or ""))
+        table.add_row(*row)
+    console.print(table)
+    console.print(
+        f"Self-tests of the older version re-run on the newer: {view.scenarios_run}"
+        + (f"; not run: {len(view.scenarios_not_run)}" if view.scenarios_not_run else "")
+    )
+    if view.undisclosed:
+        console.print(f"[bold red]{view.undisclosed} material change(s) undisclosed[/]")
+    for quote in view.claims_not_found:
+        console.print(Text(f"claimed in the account but not found by the diff: {quote}"))
+
+
+def _side_words(side: Side | None) -> str:
+    if side is None:
+        return "–"
+    where = f" ({side.section})" if side.section else ""
+    quote = f' "{side.quote}"' if side.quote else ""
+    return f"{side.element}{where}{quote}"
+
+
+def _shift_words(shifts: list[str], most: int = 2) -> str:
+    more = f"\n(+{len(shifts) - most} more)" if len(shifts) > most else ""
+    return "".join(f"\n{s}" for s in shifts[:most]) + more
