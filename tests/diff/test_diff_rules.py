@@ -44,7 +44,7 @@ def _rule(doc: Doc, rid: str) -> Doc:
 
 
 def raise_bio_alert(doc: Doc) -> None:
-    _level(doc, "bio-alert")["trigger"]["value"] += 0.1
+    _level(doc, "bio-alert")["trigger"]["value"] += 0.05
 
 
 def any_to_all(doc: Doc) -> None:
