@@ -83,7 +83,8 @@ def test_public_view_withholds_threshold_values(tmp_path: Path) -> None:
     assert change["new"]["value"] == "[withheld]"
     assert secret not in change["summary"]
     trusted = runner.invoke(app, ["diff", str(old), str(new), "--json", "--audience", "trusted"])
-    change = next(c for c in json.loads(trusted.stdout)["changes"] if c["rule"] == "threshold-moved")
+    changes = json.loads(trusted.stdout)["changes"]
+    change = next(c for c in changes if c["rule"] == "threshold-moved")
     assert secret in change["new"]["value"]
 
 
