@@ -110,7 +110,7 @@ def test_framework_text_has_a_header_and_validates() -> None:
     text = api.framework_text("xai")
     head = text.splitlines()[:6]
     assert head[0].startswith("# yaml-language-server: $schema=/")
-    pf, v = api.signatory("xai").encoded_safety()[-1]
+    _, v = api.signatory("xai").encoded_safety()[-1]
     assert any("xAI" in line and v.date in line for line in head)
     assert v.document is not None
     assert any(str(api.registry().source(v.document).url) in line for line in head)
