@@ -64,7 +64,7 @@ def _version_text(latest: dict[str, Any]) -> Text:
 
 
 def _latest_encoded(sig: Any) -> dict[str, Any] | None:
-    encoded = sig.encoded()
+    encoded = sig.encoded_safety()
     if not encoded:
         return None
     fw, v = encoded[-1]
@@ -90,6 +90,21 @@ def list_signatories(as_json: JsonOpt = False) -> None:
                         "status": s.status.value,
                         "latest": _latest_known(s),
                         "latest_encoded": _latest_encoded(s),
+                        "frameworks": [
+                            {
+                                "id": pf.id,
+                                "name": pf.name,
+                                "kind": pf.kind,
+                                "companion_of": pf.companion_of,
+                                "latest": {
+                                    "version": v.version,
+                                    "date": v.date,
+                                    "flag": v.flag,
+                                    "encoded": v.encoded,
+                                },
+                            }
+                            for pf, v in api.latest_per_framework(s.id)
+                        ],
                     }
                     for s in sigs
                 ],
@@ -104,7 +119,7 @@ def list_signatories(as_json: JsonOpt = False) -> None:
     table.add_column("Name", ratio=2, overflow="fold")
     table.add_column("Signed", no_wrap=True)
     table.add_column("Status", no_wrap=True)
-    table.add_column("Latest known framework", ratio=5, overflow="fold")
+    table.add_column("Latest version of each framework", ratio=5, overflow="fold")
     table.add_column("Encoded (latest)", ratio=3, overflow="fold")
     style = {"published": "green", "partial": "yellow", "none_found": "red"}
     for s in sigs:
@@ -116,7 +131,14 @@ def list_signatories(as_json: JsonOpt = False) -> None:
             s.name,
             signed,
             Text(s.status.value.replace("_", " "), style=style[s.status.value]),
-            _version_text(latest) if latest else Text("-"),
+            Text("\n").join(
+                _version_text(
+                    {"framework": pf.name, "version": v.version, "date": v.date, "flag": v.flag}
+                )
+                for pf, v in api.latest_per_framework(s.id)
+            )
+            if latest
+            else Text("-"),
             Text(f"{enc['framework']} {enc['version']}") if enc else Text("-"),
         )
     out.print(table)
@@ -179,7 +201,8 @@ def show(
             loaded[v.encoded] = load_framework(FRAMEWORKS / v.encoded)
         except FrameworkError as exc:  # a shipped file should never fail; say so plainly
             raise _fail(f"registry file {v.encoded} is invalid: {exc}") from None
-    latest = sig.encoded()[-1][1] if sig.encoded() else None
+    latest = sig.encoded_safety()[-1][1] if sig.encoded() else None
+    supersedes = {(e.framework, e.version): e.supersedes for e in api.history(sig.id) if e.encoded}
     checks = check_commitments(loaded[latest.encoded]) if latest and latest.encoded else None
 
     def url(sid: str | None) -> str | None:
@@ -189,11 +212,14 @@ def show(
         {
             "id": fw.id,
             "name": fw.name,
+            "kind": fw.kind,
+            "companion_of": fw.companion_of,
             "note": fw.note,
             "versions": [
                 {
                     "version": v.version,
                     "date": v.date,
+                    "supersedes": supersedes.get((fw.id, v.version)),
                     "flag": v.flag,
                     "source": v.source,
                     "document_url": url(v.document),
@@ -234,17 +260,25 @@ def show(
     out.print(f"  status: {status}{status_note}  [source: {sig.status.source}]", markup=False)
     if sig.frameworks:
         table = Table(title="Frameworks and versions", expand=True)
-        for col in ("Framework", "Version", "Date", "Source", "Encoding", "Contains"):
+        for col in ("Framework", "Version", "Date", "Supersedes", "Source", "Encoding", "Contains"):
             table.add_column(col, overflow="fold")
+        names = {pf.id: pf.name for pf in sig.frameworks}
         for pf in sig.frameworks:
+            label = Text(pf.name)
+            if pf.kind == "compliance_framework":
+                label.append(
+                    f" (compliance framework, companion of {names.get(str(pf.companion_of))})",
+                    style="cyan",
+                )
             for fv in pf.versions:
                 version = Text(fv.version)
                 if fv.flag:
                     version.append(f" [{fv.flag}]", style="yellow")
                 table.add_row(
-                    Text(pf.name),
+                    label,
                     version,
                     Text(fv.date),
+                    Text(supersedes.get((pf.id, fv.version)) or "-"),
                     Text(fv.source),
                     Text(fv.encoded or "-"),
                     Text(_contents_text(loaded[fv.encoded]) if fv.encoded else "-"),
@@ -332,5 +366,8 @@ def compare_command(
 
 def register(app: typer.Typer) -> None:
     """Add ``registry list|show`` and ``compare`` to the redline command."""
+    from redline.registry.check_command import check_quotes
+
+    registry_app.command("check-quotes")(check_quotes)
     app.add_typer(registry_app, name="registry")
     app.command("compare")(compare_command)
