@@ -26,7 +26,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from redline.framework.load import PathT, load_file
+from redline.framework.load import load_file
+from redline.framework.located import PathT
 
 NAME_MAP = "quote-sources.tsv"
 
