@@ -104,3 +104,17 @@ def test_bad_audience_and_missing_file(tmp_path: Path) -> None:
     assert r.exit_code != 0
     r = runner.invoke(app, ["diff", str(old), str(tmp_path / "nope.yaml")])
     assert r.exit_code == 1 and "nope.yaml" in r.output
+
+
+def test_registry_history_counts_each_step() -> None:
+    r = runner.invoke(app, ["registry", "history", "openai", "--json"])
+    assert r.exit_code == 0, r.output
+    steps = json.loads(r.stdout)
+    pf = [s for s in steps if s["framework"] == steps[0]["framework"]]
+    assert pf[0]["from"] is None and pf[0]["counts"] == {}
+    later = pf[1:]
+    assert later, "the registry holds at least two encoded versions of OpenAI's framework"
+    for s in later:
+        assert set(s["counts"]) == {"weakening", "strengthening", "neutral"}
+    r = runner.invoke(app, ["registry", "history", "no-such-org"])
+    assert r.exit_code == 1

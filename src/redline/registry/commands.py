@@ -364,6 +364,48 @@ def compare_command(
     render(cmp, out, refs=not no_refs)
 
 
+@registry_app.command("history")
+def history_command(
+    org: Annotated[str, typer.Argument(help="Signatory id or name, e.g. anthropic.")],
+    as_json: JsonOpt = False,
+    changes: Annotated[bool, typer.Option("--changes", help="List every change.")] = False,
+) -> None:
+    """The version chain of an organisation's frameworks, with the counts of weakening,
+    strengthening and neutral changes at each step (redline diff). Exit 1 if unknown."""
+    from redline.framework.load import FrameworkError
+    from redline.registry import api
+    from redline.registry.history import version_steps
+
+    try:
+        steps = version_steps(org)
+    except api.RegistryLookupError as exc:
+        raise _fail(str(exc)) from None
+    except FrameworkError as exc:
+        raise _fail(f"a registry encoding does not load: {exc}") from None
+    if as_json:
+        sys.stdout.write(json.dumps([s.as_dict(changes) for s in steps], indent=2) + "\n")
+        return
+    table = Table(title=f"Framework versions: {org}", title_justify="left", expand=True)
+    for col in ("Framework", "Step", "Date", "Weakening", "Strengthening", "Neutral"):
+        table.add_column(col)
+    for s in steps:
+        step = s.new_version if s.old_version is None else f"{s.old_version} → {s.new_version}"
+        c = s.counts
+        table.add_row(
+            Text(s.framework_name), Text(step), Text(s.date),
+            Text(str(c.get("weakening", "–")), style="bold red" if s.weakened else ""),
+            Text(str(c.get("strengthening", "–"))), Text(str(c.get("neutral", "–"))),
+        )  # fmt: skip
+    out.print(table)
+    if changes:
+        for s in steps:
+            if not s.changes:
+                continue
+            out.print(Text(f"\n{s.framework_name} {s.old_version} → {s.new_version}", style="bold"))
+            for ch in s.changes:
+                out.print(Text(f"  {ch.direction.value}: {ch.summary} [{ch.rule}]"))
+
+
 def register(app: typer.Typer) -> None:
     """Add ``registry list|show`` and ``compare`` to the redline command."""
     from redline.registry.check_command import check_quotes
