@@ -34,13 +34,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from redline.decide.materiality import materiality
 from redline.framework import schema as S
+from redline.framework.diff import diff as semantic_diff
 from redline.publish.assessment import (
     PublishError,
     attach_examples,
     index_frameworks,
     load_assessment,
 )
+from redline.publish.changes import DiffView, diff_view
 from redline.publish.diff import Change, diff
 from redline.publish.paths import slug
 from redline.publish.registry import (
@@ -351,8 +354,10 @@ def _write(
         base = f"frameworks/{slug(lin.id)}"
         previous: FrameworkView | None = None
         history_rows = []
+        previous_fw: S.Framework | None = None
         for v in lin.versions:
-            _write_version(w, v, lin, common, registry=reg)
+            revision = None if previous_fw is None else _revision(previous_fw, v.fw, aud)
+            _write_version(w, v, lin, common, registry=reg, revision=revision)
             changes: list[Change] | None = (
                 None if previous is None else diff(_diff_input(previous), _diff_input(v.view))
             )
@@ -361,10 +366,11 @@ def _write(
                     "ident": v.view.identity,
                     "href": _rel(base, f"{v.dir}/index.html"),
                     "changes": changes,
+                    "revision": revision,
                     "previous": previous.identity.version if previous else None,
                 }
             )
-            previous = v.view
+            previous, previous_fw = v.view, v.fw
         history_rows.reverse()
         hidden: dict[str, Withheld] = {}
         for v in lin.versions:
@@ -521,8 +527,21 @@ def _write_registry(w: _Writer, site: RegistrySite, common: dict[str, Any]) -> N
         w.json(sv.json_export, sv.model_dump(mode="json"))
 
 
+def _revision(old: S.Framework, new: S.Framework, audience: Audience) -> DiffView:
+    """What the step from ``old`` to ``new`` changed in the commitments (redline diff),
+    under the page's audience policy."""
+    changes = semantic_diff(old, new)
+    return diff_view(old, new, changes, materiality(old, new, changes), audience)
+
+
 def _write_version(
-    w: _Writer, v: _Version, lin: _Lineage, common: dict[str, Any], *, registry: bool = False
+    w: _Writer,
+    v: _Version,
+    lin: _Lineage,
+    common: dict[str, Any],
+    *,
+    registry: bool = False,
+    revision: DiffView | None = None,
 ) -> None:
     env = html_env()
 
@@ -536,6 +555,8 @@ def _write_version(
             panels=panels,
             nav=_nav(v.dir, lin, "framework", registry=registry),
             encoding=_encoding_note(v, lin) if registry else None,
+            revision=revision,
+            history_href=_rel(v.dir, f"frameworks/{slug(lin.id)}/history.html"),
             **common,
         ),
     )
