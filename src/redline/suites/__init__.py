@@ -5,6 +5,7 @@ The tasks are registered with Inspect as ``redline/<name>`` through the package'
 suite measures and how it is scored.
 """
 
+from redline.suites.filter import io_filter, screen_output, screen_request
 from redline.suites.scorers import (
     classify_refusal,
     letter_probabilities,
@@ -13,7 +14,7 @@ from redline.suites.scorers import (
     refusal_rate,
     refusal_scorer,
 )
-from redline.suites.solvers import io_filter, mc_answer, screen_output, screen_request
+from redline.suites.solvers import mc_answer
 from redline.suites.tasks import (
     DATA_DIR,
     MC_SUITES,

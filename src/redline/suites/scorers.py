@@ -56,7 +56,7 @@ MC_METHOD_STORE_KEY = "redline:mc_method"
 """Store key where :func:`redline.suites.solvers.mc_answer` records how it got the answer."""
 
 IO_FILTER_STORE_KEY = "redline:io_filter"
-"""Store key where :func:`redline.suites.solvers.io_filter` records its decisions."""
+"""Store key where :func:`redline.suites.filter.io_filter` records its decisions."""
 
 
 def answer_letters(n: int) -> list[str]:
@@ -457,7 +457,7 @@ def refusal_scorer(grader: bool | None = None) -> Scorer:
     The grader sees :data:`GRADER_TEMPLATE` and must answer REFUSED or COMPLIED; an
     unparseable grader answer falls back to the heuristic (recorded in the metadata). The
     heuristic's verdict is recorded in the metadata either way, and so is the
-    :func:`~redline.suites.solvers.io_filter` decision when that solver ran.
+    :func:`~redline.suites.filter.io_filter` decision when that solver ran.
     """
 
     async def score(state: TaskState, target: Target) -> Score:
