@@ -29,8 +29,8 @@ from inspect_ai.model import (
 from inspect_ai.tool import ToolChoice, ToolInfo
 
 from redline.suites import tasks as suite_tasks
-from redline.suites.scorers import classify_refusal, letter_probabilities, parse_choice
 from redline.suites.filter import screen_output, screen_request
+from redline.suites.scorers import classify_refusal, letter_probabilities, parse_choice
 from redline.suites.solvers import format_mc_prompt
 from redline.suites.tasks import (
     McItem,
