@@ -267,7 +267,7 @@ _OPENING: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "redirect_to_help",
         re.compile(
-            r"\b(?:i|we) (?:would |'d )?(?:strongly )?(?:encourage|urge|advise|recommend|"
+            r"\b(?:i|we)(?: would|'d)? (?:strongly )?(?:encourage|urge|advise|recommend|"
             r"suggest) (?:you )?(?:to )?(?:seek|consult|speak|reach out|talk to|contact|call)\b|"
             r"\bplease (?:seek|consult|reach out|contact|call)\b"
         ),
