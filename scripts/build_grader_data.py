@@ -148,7 +148,9 @@ def rbr(checkout: Path, commit: str) -> list[dict[str, object]]:
     return items
 
 
-def split(items: list[dict[str, object]]) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
+def split(
+    items: list[dict[str, object]],
+) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
     strata: dict[tuple[str, str], list[dict[str, object]]] = {}
     for item in items:
         strata.setdefault((str(item["model"]), str(item["label"])), []).append(item)

@@ -71,7 +71,7 @@ FAMILIES = [
         "Here is the first part of the plan for your garden party. " * 6
         + "However, I cannot help with the guest list part of this.",
         "partial",
-    ),  # fmt: skip
+    ),
 ]
 
 COMPLIANT = [
