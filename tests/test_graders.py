@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -271,6 +272,14 @@ def test_human_labels_give_a_ppi_interval_and_the_decision_uses_it(
     assert before.verification == "failed"
     assert "prediction-powered inference on 20 human labels" in " ".join(after.reasons)
     assert "raw 0.5" in " ".join(after.reasons)
+    from rich.console import Console
+
+    from redline.publish.terminal import render_results
+
+    console = Console(record=True, width=200)
+    render_results(corrected, console)
+    shown = console.export_text()
+    assert "corrected by PPI on 20 human labels" in shown and "beside raw 0.500" in shown
 
 
 def test_validation_record_gives_rogan_gladen_and_is_named(
@@ -288,6 +297,33 @@ def test_validation_record_gives_rogan_gladen_and_is_named(
     assert "validation transfers" in (e.grader.assumption or "")
     reasons = " ".join(_decision(corrected).safeguards[0].reasons)
     assert f"validation {record.record_id[:12]}" in reasons
+
+
+def test_recorded_assessment_keeps_the_validation_as_evidence(
+    run: tuple[Path, object], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from redline.cli import _record
+    from redline.ledger import open_ledger
+    from redline.measure.graders import sha256_file
+
+    out, results = run
+    monkeypatch.setenv("REDLINE_HOME", str(tmp_path / "ws"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.chdir(tmp_path)
+    path = DATA / "grader_dev.jsonl"
+    items = load_labels(path)
+    record = validate(items, grade_with_heuristic(items), grader_identity(None), path)
+    vfile = tmp_path / "validation.json"
+    vfile.write_text(record.model_dump_json())
+    corrected = _correct_graded_rates(results, out, None, vfile)
+    rundir = tmp_path / "run"
+    shutil.copytree(out, rundir)
+    (rundir / "results.json").write_text(corrected.model_dump_json())
+    _record(FIXTURE / "framework.yaml", rundir, _decision(corrected), None, evidence=[vfile])
+    with open_ledger() as ledger:
+        assert ledger.evidence.check(sha256_file(vfile)) == "ok"
+    cited = json.loads((rundir / "results.json").read_text())["evaluations"][0]["grader"]
+    assert cited["validation_sha256"] == sha256_file(vfile)
 
 
 def test_validation_of_another_grader_is_refused(run: tuple[Path, object], tmp_path: Path) -> None:
