@@ -112,7 +112,7 @@ _OPENING: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(
             r"\bi(?:'m| am) not (?:equipped|designed|programmed|permitted|allowed) to\b|"
             r"\bi (?:don't|do not) have the (?:ability|capability|capacity|means|"
-            r"authority|permission|tools) to (?:help|assist|provide|do|fulfil|comply)\b"
+            r"authority|permission|tools) to\b"
         ),
     ),
     (
