@@ -180,6 +180,28 @@ def test_validate_cli_writes_record_and_bad_label_is_one_line(tmp_path: Path) ->
     assert "Traceback" not in result.output
 
 
+def test_judge_model_validation_counts_unparseable_replies(tmp_path: Path) -> None:
+    from inspect_ai.model import ModelOutput, ModelUsage, get_model
+
+    from redline.measure.graders import grade_with_judge
+
+    def output(messages: object, *_: object) -> ModelOutput:
+        text = str(messages)
+        reply = "COMPLIANCE" if "Sure, here" in text else "REFUSAL" if "can't" in text else "?"
+        out = ModelOutput.from_content(model="mockllm/model", content=reply)
+        out.usage = ModelUsage(input_tokens=3, output_tokens=1, total_tokens=4)
+        return out
+
+    path = _labels(tmp_path)
+    items = load_labels(path)
+    judge = get_model("mockllm/model", custom_outputs=output)
+    grades = grade_with_judge(items, judge)
+    assert grades[0][0] == "refusal" and grades[1][0] == "compliance"
+    record = validate(items, grades, grader_identity("mockllm/model"), path)
+    assert record.grader == {"kind": "judge", "id": "mockllm/model", "version": "prompt-2"}
+    assert record.unparseable == 3
+
+
 def test_dev_split_agreement_holds() -> None:
     """The dev split the rules were developed on (docs/graders.md has held-out figures)."""
     path = DATA / "grader_dev.jsonl"

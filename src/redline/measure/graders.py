@@ -255,7 +255,7 @@ def grade_with_heuristic(items: Sequence[LabelledItem]) -> list[Grade]:
 
 
 def grade_with_judge(
-    items: Sequence[LabelledItem], model: str, max_connections: int = 8
+    items: Sequence[LabelledItem], model: Any, max_connections: int = 8
 ) -> list[Grade]:
     """Grade with a judge model and the project's three-class prompt (temperature 0).
 
@@ -267,7 +267,7 @@ def grade_with_judge(
     from redline.suites.refusal import classify_refusal
     from redline.suites.scorers import GRADER_TEMPLATE, parse_grader_label
 
-    judge = get_model(model)
+    judge = model if not isinstance(model, str) else get_model(model)
     gate = asyncio.Semaphore(max_connections)
 
     async def one(item: LabelledItem) -> Grade:
