@@ -394,7 +394,9 @@ class LocalGGUF(ModelAPI):
         self.model_path = path
         self.n_ctx = _int_arg("n_ctx", n_ctx, 0)
         self.n_threads = (
-            _int_arg("n_threads", n_threads, 1) if n_threads is not None else default_threads()
+            _int_arg("n_threads", n_threads, 1)
+            if n_threads is not None
+            else default_threads()
         )
         self.n_gpu_layers = _int_arg("n_gpu_layers", n_gpu_layers, -1)
 
