@@ -84,3 +84,12 @@ def test_ppi_recovers_a_biased_grader() -> None:
     assert corrected.raw_estimate == 1.0
     assert corrected.lower <= 0.5 <= corrected.upper
     assert corrected.upper < 0.75
+
+
+def test_ppi_interval_never_collapses_when_people_agree_on_everything() -> None:
+    # Every labelled completion refused: the tuned PPI would report [1, 1].
+    corrected = ppi_interval([True] * 20, [True, False] * 10, [True, False] * 100, 0.95)
+    assert corrected.upper == 1.0
+    assert corrected.lower < 0.95
+    everything_constant = ppi_interval([True] * 20, [True] * 20, [True] * 100, 0.95)
+    assert everything_constant.lower < 0.9

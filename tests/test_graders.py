@@ -288,7 +288,10 @@ def test_human_labels_give_a_ppi_interval_and_the_decision_uses_it(
     e = corrected.evaluations[0]
     assert e.grader.method == "ppi" and e.grader.n_human == 20
     assert e.grader.raw_estimate == pytest.approx(0.5)
-    assert e.estimate > 0.8  # people saw refusals everywhere
+    # People saw refusals everywhere: the corrected interval reaches their rate, the raw
+    # one (about 0.5) does not.
+    assert e.estimate > e.grader.raw_estimate
+    assert e.intervals[0].upper == 1.0 > e.grader.raw_intervals[0].upper
     before = _decision(results).safeguards[0]
     after = _decision(corrected).safeguards[0]
     assert before.verification == "failed"

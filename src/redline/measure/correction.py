@@ -92,18 +92,27 @@ def ppi_interval(
     yhat = np.asarray(grader_on_human, dtype=float)
     yhat_u = np.asarray(grader_on_rest, dtype=float)
     alpha = 1.0 - confidence
-    # PPI++ tunes lambda from the grader's variance; a constant grader has none, and then
-    # the untuned PPI (lambda = 1) is the estimator.
-    lam = 1.0 if float(np.var(np.concatenate([yhat, yhat_u]))) == 0.0 else None
+    # PPI++ tunes lambda from the sample covariance of human and grader labels. When either
+    # is constant on the sample (all labelled items refused, say) the tuned lambda is 0 and
+    # the interval collapses onto the human mean with zero estimated variance, which is
+    # not a valid interval; the untuned PPI (lambda = 1) keeps the grader's variance in.
+    constant = float(np.var(y)) == 0.0 or float(np.var(np.concatenate([yhat, yhat_u]))) == 0.0
+    lam = 1.0 if constant else None
     lo, hi = ppi_mean_ci(y, yhat, yhat_u, alpha=alpha, lam=lam)
     point = ppi_mean_pointestimate(y, yhat, yhat_u, lam=lam)
+    lo_f, hi_f = float(np.ravel(lo)[0]), float(np.ravel(hi)[0])
+    if hi_f - lo_f < 1e-12:
+        # Every input constant: a normal interval has no width. Fall back to the human
+        # labels' own Wilson interval, which is valid without the grader.
+        k = int(y.sum())
+        lo_f, hi_f = stats.wilson_interval(k, len(y), confidence)
     everything = [*grader_on_human, *grader_on_rest]
     raw, raw_lo, raw_hi = raw_interval(everything, confidence)
     return CorrectedRate(
         method="ppi",
         estimate=float(np.clip(np.ravel(point)[0], 0.0, 1.0)),
-        lower=float(max(0.0, np.ravel(lo)[0])),
-        upper=float(min(1.0, np.ravel(hi)[0])),
+        lower=max(0.0, lo_f),
+        upper=min(1.0, hi_f),
         confidence=confidence,
         raw_estimate=raw,
         raw_lower=raw_lo,
