@@ -296,6 +296,19 @@ LineageOpt = Annotated[
 ]
 
 
+def _check_grader_inputs(human_labels: Path | None, validation: Path | None) -> None:
+    """Fail before the run, not after it, on a label file or record that cannot be used."""
+    from redline.measure.graders import GraderError, load_labels, load_validation
+
+    try:
+        if human_labels is not None:
+            load_labels(human_labels)
+        if validation is not None:
+            load_validation(validation)
+    except GraderError as exc:
+        raise UserError(str(exc)) from None
+
+
 def _correct_graded_rates(
     results: Any, out_dir: Path, human_labels: Path | None, validation: Path | None
 ) -> Any:
@@ -427,6 +440,7 @@ def assess(
 
     fw = load_checked(framework)
     inputs = _inputs(fw, safeguards, determinations, lineage)
+    _check_grader_inputs(human_labels, grader_validation)
     if out_dir is None:
         safe_model = model.replace("/", "_").replace(":", "_")
         out_dir = Path("redline-out") / f"{fw.framework.id}-{fw.framework.version}" / safe_model
