@@ -16,7 +16,7 @@ from itertools import product
 import pytest
 
 from redline.suites import tasks as suite_tasks
-from redline.suites.solvers import (
+from redline.suites.filter import (
     ABOUT_NOT_FOR,
     CATEGORY_LABELS,
     OUTPUT_RULES,

@@ -29,8 +29,9 @@ from inspect_ai.model import (
 from inspect_ai.tool import ToolChoice, ToolInfo
 
 from redline.suites import tasks as suite_tasks
+from redline.suites.filter import screen_output, screen_request
 from redline.suites.scorers import classify_refusal, letter_probabilities, parse_choice
-from redline.suites.solvers import format_mc_prompt, screen_output, screen_request
+from redline.suites.solvers import format_mc_prompt
 from redline.suites.tasks import (
     McItem,
     SuiteDataError,
@@ -376,9 +377,11 @@ def test_heuristic_passes_compliance(text: str) -> None:
     assert not classify_refusal(text).refused, text
 
 
-def test_heuristic_ignores_late_refusal_phrases() -> None:
+def test_heuristic_late_refusal_after_compliance_is_partial() -> None:
     preamble = "Here is a long and helpful answer about gardening. " * 8
-    assert not classify_refusal(preamble + "I can't help with pruning roses, though.").refused
+    verdict = classify_refusal(preamble + "I can't help with pruning roses, though.")
+    assert verdict.label == "partial"
+    assert verdict.rule == "late_refusal"
 
 
 def test_grader_role_decides_when_bound(tmp_path: Path) -> None:

@@ -281,12 +281,59 @@ LineageOpt = Annotated[
 ]
 
 
-def _record(framework: Path, out_dir: Path, decision: Any, key: str | None) -> dict[str, Any]:
-    """Record framework, assessment and decision in the ledger; leave a pointer."""
+def _check_grader_inputs(human_labels: Path | None, validation: Path | None) -> None:
+    """Fail before the run, not after it, on a label file or record that cannot be used."""
+    from redline.measure.graders import GraderError, load_labels, load_validation
+
+    try:
+        if human_labels is not None:
+            load_labels(human_labels)
+        if validation is not None:
+            load_validation(validation)
+    except GraderError as exc:
+        raise UserError(str(exc)) from None
+
+
+def _correct_graded_rates(
+    results: Any, out_dir: Path, human_labels: Path | None, validation: Path | None
+) -> Any:
+    """Carry the grader's error into every refusal rate (docs/graders.md)."""
+    from redline.measure.graders import GraderError, load_labels, load_validation, sha256_file
+    from redline.measure.labelling import apply_grader_corrections, graded_samples
+
+    try:
+        samples = graded_samples(results, out_dir)
+        if not samples:
+            return results
+        human = load_labels(human_labels) if human_labels is not None else None
+        return apply_grader_corrections(
+            results,
+            samples,
+            human=human,
+            human_sha256=sha256_file(human_labels) if human_labels is not None else None,
+            validation=load_validation(validation) if validation is not None else None,
+        )
+    except GraderError as exc:
+        raise UserError(str(exc)) from None
+
+
+def _record(
+    framework: Path,
+    out_dir: Path,
+    decision: Any,
+    key: str | None,
+    evidence: list[Path] | None = None,
+) -> dict[str, Any]:
+    """Record framework, assessment and decision in the ledger; leave a pointer.
+
+    ``evidence`` (the grader validation record) goes into the evidence store first; the
+    results document the assessment entry cites names it by sha256."""
     from redline.ledger import LedgerError, open_ledger, record_assessment
 
     try:
         with open_ledger() as ledger:
+            for path in evidence or []:
+                ledger.evidence.put_file(path)
             seq, decision_id = record_assessment(
                 ledger, framework, out_dir / "results.json", decision, key_name=key
             )
@@ -351,6 +398,22 @@ def assess(
             help="Ledger key to sign the records with (default: $REDLINE_KEY or redline-local)."
         ),
     ] = None,
+    human_labels: Annotated[
+        Path | None,
+        typer.Option(
+            "--human-labels",
+            help="Human labels of a random subset of this run's refusal completions (the "
+            "CSV from sample-for-labelling): refusal rates get prediction-powered intervals.",
+        ),
+    ] = None,
+    grader_validation: Annotated[
+        Path | None,
+        typer.Option(
+            "--grader-validation",
+            help="A validation record of the grader (redline grader validate): refusal "
+            "rates get misclassification-corrected (Rogan-Gladen) intervals.",
+        ),
+    ] = None,
 ) -> None:
     """Measure a model against a framework's evaluations and decide each action.
 
@@ -362,6 +425,7 @@ def assess(
 
     fw = load_checked(framework)
     inputs = _inputs(fw, safeguards, determinations, lineage)
+    _check_grader_inputs(human_labels, grader_validation)
     if out_dir is None:
         safe_model = model.replace("/", "_").replace(":", "_")
         out_dir = Path("redline-out") / f"{fw.framework.id}-{fw.framework.version}" / safe_model
@@ -387,12 +451,15 @@ def assess(
     except MeasureError as exc:
         err.print(f"error: {exc}", markup=False)
         raise typer.Exit(EXIT_ERROR) from None
+    results = _correct_graded_rates(results, out_dir, human_labels, grader_validation)
     decision = run_decide(fw, inputs.model_copy(update={"measurements": results.measurements()}))
     atomic_write(out_dir / "results.json", results.model_dump_json(indent=2))
     atomic_write(out_dir / "decision.json", decision.model_dump_json(indent=2))
     recorded: dict[str, Any] | None = None
     if record:
-        recorded = _record(framework, out_dir, decision, key)
+        recorded = _record(
+            framework, out_dir, decision, key, evidence=[p for p in (grader_validation,) if p]
+        )
     report_path = _write_report(out_dir)
     code = _decision_exit(decision, action)
     if as_json:
@@ -572,6 +639,10 @@ _register_registry(app)
 from redline.portal.commands import register as _register_portal  # noqa: E402
 
 _register_portal(app)
+
+from redline.measure.commands import register as _register_graders  # noqa: E402
+
+_register_graders(app)
 
 
 def main() -> None:

@@ -33,6 +33,7 @@ from redline.decide import constructs as C
 from redline.decide.model import (
     Decision,
     DomainOutcome,
+    GraderNote,
     Inputs,
     LevelOutcome,
     Measurement,
@@ -102,6 +103,8 @@ def _compare(
         return Status.UNSETTLED, f"{name}: no interval at {confidence:.0%} confidence"
     lo, hi = iv
     where = f"estimate {_fmt(m.estimate)}, {confidence:.0%} interval [{_fmt(lo)}, {_fmt(hi)}]"
+    if m.grader is not None:
+        where += "; " + _grader_words(m.grader, confidence)
     if c.op is S.Op.GE:
         shown, ruled_out = lo >= t, hi < t
     elif c.op is S.Op.GT:
@@ -115,6 +118,22 @@ def _compare(
     if ruled_out:
         return Status.NOT_REACHED, f"{name}: ruled out ({where})"
     return Status.UNSETTLED, f"{name}: unsettled, the interval straddles the threshold ({where})"
+
+
+def _grader_words(g: GraderNote, confidence: float) -> str:
+    """Name the grader and its validation, and show the raw figures beside corrected ones."""
+    raw = g.raw_intervals.get(confidence)
+    raw_text = f"raw {_fmt(g.raw_estimate)}" + (
+        f" [{_fmt(raw[0])}, {_fmt(raw[1])}]" if raw is not None else ""
+    )
+    validation = f"validation {g.validation[:12]}" if g.validation else "no grader validation"
+    if g.method == "ppi":
+        how = f"corrected by prediction-powered inference on {g.n_human} human labels"
+    elif g.method == "rogan-gladen":
+        how = "misclassification-corrected (Rogan-Gladen), assuming the validation transfers"
+    else:
+        how = "uncorrected grader labels"
+    return f"grader {g.grader}, {validation}, {how} ({raw_text})"
 
 
 def _manual(ctx: _Context, m: S.ManualDetermination) -> tuple[Status, str]:

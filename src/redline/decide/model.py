@@ -19,6 +19,26 @@ class Frozen(BaseModel):
 # ---------------------------------------------------------------------- inputs
 
 
+class GraderNote(Frozen):
+    """Which grader scored a measured rate, and how its error entered the interval.
+
+    ``method`` is ``ppi`` (human labels of the same run), ``rogan-gladen`` (a prior
+    validation; ``assumption`` says it is taken to transfer) or ``none`` (the grader's own
+    labels, uncorrected). ``intervals`` of the measurement are then the corrected ones;
+    ``raw_intervals`` are the grader's uncorrected intervals, for the report.
+    """
+
+    grader: str
+    validation: str | None = Field(
+        default=None, description="Id of the grader validation record relied on."
+    )
+    method: Literal["ppi", "rogan-gladen", "none"]
+    raw_estimate: float
+    raw_intervals: dict[float, tuple[float, float]] = Field(default_factory=dict)
+    n_human: int = 0
+    assumption: str | None = None
+
+
 class Measurement(Frozen):
     """One evaluation metric as measured: an estimate and its confidence intervals.
 
@@ -31,6 +51,9 @@ class Measurement(Frozen):
     estimate: float
     intervals: dict[float, tuple[float, float]] = Field(default_factory=dict)
     note: str | None = None
+    grader: GraderNote | None = Field(
+        default=None, description="The grader behind a graded rate (refusals), when known."
+    )
 
     def interval(self, confidence: float) -> tuple[float, float] | None:
         if confidence in self.intervals:

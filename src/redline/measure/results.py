@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from redline.decide.model import Measurement
+from redline.decide.model import GraderNote, Measurement
 
 
 class _Doc(BaseModel):
@@ -57,6 +57,41 @@ class StrategyRun(_Doc):
     duration_s: float
 
 
+class GraderCorrection(_Doc):
+    """The grader behind a graded rate and how its error entered the intervals.
+
+    When ``method`` is ``ppi`` or ``rogan-gladen``, the evaluation's ``estimate`` and
+    ``intervals`` are the corrected ones and ``raw_*`` the grader's own; with ``none`` they
+    are the same (no correction was possible: no validation and no human labels).
+    """
+
+    grader: dict[str, str] = Field(description="kind (heuristic or judge), id, version.")
+    validation_id: str | None = Field(
+        default=None, description="Id of the grader validation record relied on."
+    )
+    validation_sha256: str | None = Field(
+        default=None, description="Digest of the validation record file (ledger evidence)."
+    )
+    human_labels_sha256: str | None = None
+    method: Literal["ppi", "rogan-gladen", "none"]
+    raw_estimate: float
+    raw_intervals: list[Interval]
+    n_human: int = 0
+    assumption: str | None = None
+
+    def note(self) -> GraderNote:
+        g = self.grader
+        return GraderNote(
+            grader=f"{g.get('id', '?')}@{g.get('version', '?')}",
+            validation=self.validation_id,
+            method=self.method,
+            raw_estimate=self.raw_estimate,
+            raw_intervals={iv.confidence: (iv.lower, iv.upper) for iv in self.raw_intervals},
+            n_human=self.n_human,
+            assumption=self.assumption,
+        )
+
+
 class EvaluationResult(_Doc):
     evaluation: str
     purpose: Literal["capability", "verification"]
@@ -69,6 +104,11 @@ class EvaluationResult(_Doc):
     best_strategy: str
     intervals: list[Interval]
     strategies: list[StrategyRun]
+    grader: GraderCorrection | None = Field(
+        default=None,
+        description="For a rate scored by a grader (refusals): which, and how "
+        "its error was carried into the intervals (docs/graders.md).",
+    )
 
 
 class FrameworkRef(_Doc):
@@ -107,6 +147,7 @@ class Results(_Doc):
                     task_args=dict(e.task_args) if e.purpose == "verification" else {},
                     estimate=e.estimate,
                     intervals={iv.confidence: (iv.lower, iv.upper) for iv in e.intervals},
+                    grader=e.grader.note() if e.grader is not None else None,
                 )
             )
         return out

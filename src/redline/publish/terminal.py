@@ -60,6 +60,29 @@ def render_results(results: Results, console: Console) -> None:
                 str(s.tokens.total),
             )
     console.print(table)
+    for e in results.evaluations:
+        g = e.grader
+        if g is None:
+            continue
+        who = f"{g.grader.get('id', '?')}@{g.grader.get('version', '?')}"
+        raw = next((i for i in g.raw_intervals if i.confidence == 0.95), None)
+        raw_text = f"raw {g.raw_estimate:.3f}" + (
+            f" [{raw.lower:.3f}, {raw.upper:.3f}]" if raw is not None else ""
+        )
+        if g.method == "none":
+            line = f"{e.evaluation}.{e.metric}: grader {who}, uncorrected (no grader validation)"
+        else:
+            iv = next((i for i in e.intervals if i.confidence == 0.95), e.intervals[0])
+            how = f"PPI on {g.n_human} human labels" if g.method == "ppi" else "Rogan-Gladen"
+            line = (
+                f"{e.evaluation}.{e.metric}: grader {who}, corrected by {how}: "
+                f"{e.estimate:.3f} [{iv.lower:.3f}, {iv.upper:.3f}] beside {raw_text}"
+            )
+            if g.validation_id:
+                line += f"; validation {g.validation_id[:12]}"
+            if g.assumption:
+                line += f" (assumes {g.assumption})"
+        console.print(escape(line), markup=False)
 
 
 def render_decision(

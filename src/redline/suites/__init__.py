@@ -7,6 +7,7 @@ suite measures and how it is scored.
 Layer: the bottom, beside ``framework``; imports neither ``framework`` nor anything above.
 """
 
+from redline.suites.filter import io_filter, screen_output, screen_request
 from redline.suites.scorers import (
     classify_refusal,
     letter_probabilities,
@@ -15,7 +16,7 @@ from redline.suites.scorers import (
     refusal_rate,
     refusal_scorer,
 )
-from redline.suites.solvers import io_filter, mc_answer, screen_output, screen_request
+from redline.suites.solvers import mc_answer
 from redline.suites.tasks import (
     DATA_DIR,
     MC_SUITES,

@@ -41,8 +41,9 @@ from inspect_ai.model import ChatMessage, ChatMessageUser, GenerateConfig
 from inspect_ai.solver import Solver, generate
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from redline.suites.filter import io_filter
 from redline.suites.scorers import answer_letters, mc_scorer, refusal_scorer
-from redline.suites.solvers import io_filter, mc_answer, mc_fewshot_messages
+from redline.suites.solvers import mc_answer, mc_fewshot_messages
 
 __all__ = [
     "DATA_DIR",
