@@ -23,7 +23,9 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, delete, func, insert, select, update
 
+from redline.decide.materiality import materiality
 from redline.framework import schema as S
+from redline.framework.diff import diff
 from redline.framework.load import Loaded, Problem, load_text
 from redline.ledger.chain import Entry, EntryKind, now
 from redline.ledger.errors import LedgerError
@@ -50,6 +52,7 @@ from redline.portal.accounts import (
     verify_password,
 )
 from redline.portal.settings import Settings
+from redline.publish.changes import DiffView, diff_view
 
 
 class Portal:
@@ -397,6 +400,18 @@ class Portal:
                     self._frameworks.clear()
                 self._frameworks[digest] = fw
         return fw
+
+    def revision(self, version: dict[str, Any]) -> DiffView | None:
+        """What a version changed in the commitments against the version it revises
+        (redline diff, trusted view), weakenings first; None for a first version."""
+        if not version.get("previous_id"):
+            return None
+        prev = self.version(int(version["previous_id"]))
+        if prev is None:
+            return None
+        old, new = self.framework(prev), self.framework(version)
+        changes = diff(old, new)
+        return diff_view(old, new, changes, materiality(old, new, changes), "trusted")
 
     # ------------------------------------------------------------ review rounds
 

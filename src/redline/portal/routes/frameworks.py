@@ -93,6 +93,7 @@ def show_version(version_id: int, ctx: CtxDep) -> Response:
         rounds=rounds, open_round=open_round, by_element=by_element,
         reviewers=[u for u in p.users("reviewer") if not u.disabled and u.id not in invited],
         review_record=p.review_record(version_id), mode="author", rnd=None, inv=None,
+        revision=p.revision(v),
     )  # fmt: skip
 
 

@@ -47,7 +47,7 @@ def review(round_id: int, ctx: CtxDep) -> Response:
     return page(
         ctx, "version.html.j2", v=v, view=framework_view(fw, "trusted"),
         elements=element_ids(fw), rnd=rnd, inv=inv, by_element=by_element, mode="reviewer",
-        rounds=[], open_round=None, reviewers=[], review_record=None,
+        rounds=[], open_round=None, reviewers=[], review_record=None, revision=p.revision(v),
     )  # fmt: skip
 
 
