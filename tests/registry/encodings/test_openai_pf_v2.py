@@ -25,7 +25,10 @@ def test_self_improvement_high_needs_security_controls_only() -> None:
 
 def test_cyber_high_needs_misalignment_safeguards_for_internal_deployment() -> None:
     _, lv = _fw().level("cyber-high")
-    assert "misalignment-safeguards" in lv.requirement(A.INTERNAL_DEPLOYMENT)
+    internal = lv.requires[A.INTERNAL_DEPLOYMENT]
+    assert isinstance(internal, S.TieredRequirement)
+    assert "misalignment-safeguards" in internal.for_tier(S.Tier.LARGE_SCALE)
+    assert "misalignment-safeguards" not in internal.for_tier(S.Tier.LIMITED)
     assert "misalignment-safeguards" not in lv.requirement(A.EXTERNAL_DEPLOYMENT)
 
 
