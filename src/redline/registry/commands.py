@@ -150,6 +150,44 @@ def list_signatories(as_json: JsonOpt = False) -> None:
     )
 
 
+def _readings(fw: S.Framework) -> list[dict[str, Any]]:
+    """The encoder's interpretations, each apart from the words it quotes."""
+    from redline.registry.facts import cited
+
+    return [
+        {
+            "element": c.element,
+            "section": c.citation.section,
+            "quotes": c.citation.all_quotes(),
+            "reading": c.citation.interpretation.reading,
+            "reason": c.citation.interpretation.reason,
+        }
+        for c in cited(fw)
+        if c.citation.interpretation is not None
+    ]
+
+
+def _print_readings(name: str, fw: S.Framework) -> None:
+    from redline.registry.facts import summary
+
+    s = summary(fw)
+    out.print(
+        f"{name}: {s.elements} cited elements, {s.quoted} quoted ({s.quotes} quotes), "
+        f"{s.interpretations} with an interpretation, {s.unspecified} unspecified",
+        markup=False,
+    )
+    readings = _readings(fw)
+    if not readings:
+        return
+    table = Table(title="Interpretations: our readings, not the text's words", expand=True)
+    for col in ("Element", "Quoted words", "Our reading", "Why"):
+        table.add_column(col, overflow="fold")
+    for r in readings:
+        quoted = "; ".join(f"\u201c{q}\u201d" for q in r["quotes"]) or "-"
+        table.add_row(Text(r["element"]), Text(quoted), Text(r["reading"]), Text(r["reason"]))
+    out.print(table)
+
+
 def _contents_text(fw: S.Framework) -> str:
     c = _contents(fw)
     unspecified = (
@@ -226,6 +264,7 @@ def show(
                     "note": v.note,
                     "encoded": v.encoded,
                     "contents": _contents(loaded[v.encoded]) if v.encoded else None,
+                    "interpretations": _readings(loaded[v.encoded]) if v.encoded else None,
                 }
                 for v in fw.versions
             ],
@@ -286,6 +325,8 @@ def show(
         out.print(table)
     else:
         out.print("  no framework found", markup=False)
+    if latest is not None and latest.encoded:
+        _print_readings(latest.encoded, loaded[latest.encoded])
     if checks is not None and latest is not None:
         fw0 = loaded[str(latest.encoded)].framework
         ctable = Table(
@@ -408,8 +449,9 @@ def history_command(
 
 def register(app: typer.Typer) -> None:
     """Add ``registry list|show`` and ``compare`` to the redline command."""
-    from redline.registry.check_command import check_quotes
+    from redline.registry.check_command import check_quotes, docs_command
 
     registry_app.command("check-quotes")(check_quotes)
+    registry_app.command("docs")(docs_command)
     app.add_typer(registry_app, name="registry")
     app.command("compare")(compare_command)

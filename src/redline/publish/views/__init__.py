@@ -45,6 +45,7 @@ from redline.publish.views.framework import (
     ElementView,
     FrameworkView,
     IdentityView,
+    citation_view,
     elements_view,
     framework_view,
 )
@@ -96,6 +97,7 @@ __all__ = [
     "TrendSeries",
     "View",
     "Withheld",
+    "citation_view",
     "elements_view",
     "exact",
     "fmt",

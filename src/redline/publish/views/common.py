@@ -103,9 +103,12 @@ def safe_link(text: str | None) -> Link | None:
 
 
 class CitationView(View):
-    source: Link
+    source: Link | None = None  # None: the framework's own document
     section: str | None = None
     quote: str | None = None
+    quotes: list[str] = Field(default_factory=list)
+    reading: str | None = None  # an interpretation: ours, not the text's
+    reason: str | None = None
 
 
 # ------------------------------------------------------------------ formatting

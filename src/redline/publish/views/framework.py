@@ -239,10 +239,21 @@ class FrameworkView(View):
 
 
 def _citation(c: S.Citation | None) -> CitationView | None:
-    if c is None:
-        return None
-    link = safe_link(c.source) or Link(text=c.source)
-    return CitationView(source=link, section=c.section, quote=c.quote)
+    return None if c is None else citation_view(c)
+
+
+def citation_view(c: S.Citation) -> CitationView:
+    """A citation as shown: the quoted words, and apart from them our interpretation."""
+    link = None if c.source is None else (safe_link(c.source) or Link(text=c.source))
+    i = c.interpretation
+    return CitationView(
+        source=link,
+        section=c.section,
+        quote=c.quote,
+        quotes=list(c.quotes),
+        reading=i.reading if i else None,
+        reason=i.reason if i else None,
+    )
 
 
 def condition_words(
