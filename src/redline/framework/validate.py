@@ -250,6 +250,11 @@ def _check(
             )
 
     yield from _unique(determinations, "manual determination")
+    # Conditions of exemptions and conditional rules (checked in validate_constructs).
+    from redline.framework.validate_constructs import manual_conditions
+
+    for _, c in manual_conditions(fw):
+        manual.setdefault(c.id, (c, None))
 
     # ---- safeguards
     for i, s in enumerate(fw.safeguards):
@@ -386,6 +391,11 @@ def _check(
                     f"level {lid!r} is not in domain {did!r} "
                     f"(its levels: {', '.join(lv.id for lv in domains[did].levels)})",
                 )
+
+    # ---- registry constructs (identity, exemptions, usage thresholds, ...)
+    from redline.framework import validate_constructs
+
+    yield from validate_constructs.check(fw)
 
     # ---- evaluations
     for i, e in enumerate(fw.evaluations):
