@@ -332,5 +332,8 @@ def compare_command(
 
 def register(app: typer.Typer) -> None:
     """Add ``registry list|show`` and ``compare`` to the redline command."""
+    from redline.registry.check_command import check_quotes
+
+    registry_app.command("check-quotes")(check_quotes)
     app.add_typer(registry_app, name="registry")
     app.command("compare")(compare_command)
