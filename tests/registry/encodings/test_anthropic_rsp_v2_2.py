@@ -38,7 +38,12 @@ def test_cbrn3_internal_deployment_needs_the_deployment_standard() -> None:
     internal = lv.requirement(S.Action.INTERNAL_DEPLOYMENT)
     assert isinstance(internal, list)
     alternatives = [set(r.any_of) for r in internal if isinstance(r, S.AnyOfSafeguards)]
-    assert {"asl-3-deployment", "asl-3-interim-deployment"} in alternatives
+    assert {
+        "asl-3-deployment",
+        "asl-3-trusted-user-controls",
+        "asl-3-interim-deployment",
+    } in alternatives
+    assert "asl-3-security" not in {a for alt in alternatives for a in alt if len(alt) == 3}
 
 
 def test_the_fix_self_test_fails_on_the_old_encoding() -> None:
