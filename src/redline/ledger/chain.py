@@ -46,6 +46,7 @@ class EntryKind(StrEnum):
     REVIEW_COMMENT = "review_comment"
     KEY_REGISTERED = "key_registered"
     KEY_REVOKED = "key_revoked"
+    ROSTER = "roster"
 
 
 KINDS = frozenset(k.value for k in EntryKind)

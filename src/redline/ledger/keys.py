@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass
-from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -27,8 +25,7 @@ from redline.ledger.errors import LedgerError
 from redline.ledger.rules import (
     NAME_RE,
     KeyRecord,
-    key_id_of,
-    public_raw,
+    LocalKey as LocalKey,  # re-exported: callers import it from here
     registration_payload,
     revocation_payload,
 )
@@ -71,29 +68,6 @@ def read_public_pem(path: Path) -> Ed25519PublicKey:
     except OSError as exc:
         raise LedgerError(f"{path}: {exc.strerror or exc}") from None
     return load_public_pem(data, str(path))
-
-
-@dataclass(frozen=True)
-class LocalKey:
-    """A private key the user holds, with the name it is filed under."""
-
-    name: str
-    private: Ed25519PrivateKey
-
-    @cached_property
-    def public(self) -> Ed25519PublicKey:
-        return self.private.public_key()
-
-    @cached_property
-    def public_raw(self) -> bytes:
-        return public_raw(self.public)
-
-    @cached_property
-    def key_id(self) -> str:
-        return key_id_of(self.public_raw)
-
-    def sign(self, message: bytes) -> bytes:
-        return self.private.sign(message)
 
 
 def keys_dir() -> Path:

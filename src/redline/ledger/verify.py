@@ -26,7 +26,13 @@ from redline.ledger.rules import KeyProblem, KeyRegistry, verify_signature
 from redline.ledger.store import Ledger
 
 _PARSE_KINDS = frozenset(
-    {EntryKind.KEY_REGISTERED, EntryKind.KEY_REVOKED, EntryKind.SIGN_OFF, EntryKind.DECISION_MADE}
+    {
+        EntryKind.KEY_REGISTERED,
+        EntryKind.KEY_REVOKED,
+        EntryKind.SIGN_OFF,
+        EntryKind.DECISION_MADE,
+        EntryKind.ROSTER,
+    }
 )
 _POOL_THRESHOLD = 5_000
 _CHUNK = 4_000
