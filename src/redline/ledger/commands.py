@@ -43,9 +43,13 @@ def _guard(fn: Callable[P, R]) -> Callable[P, R]:
     @functools.wraps(fn)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         from redline.ledger.errors import LedgerError
+        from redline.ledger.transparency import Inconsistent
 
         try:
             return fn(*args, **kwargs)
+        except Inconsistent as exc:
+            err.print(f"error: {exc}", markup=False)
+            raise typer.Exit(5) from None
         except LedgerError as exc:
             err.print(f"error: {exc}", markup=False)
             raise typer.Exit(1) from None
@@ -322,6 +326,25 @@ def _parse_anchor(value: str) -> tuple[int, str]:
     return int(seq), h.lower()
 
 
+EXIT_BROKEN = 1
+EXIT_EVIDENCE_ALTERED = 3
+EXIT_EVIDENCE_UNAVAILABLE = 4
+EXIT_INCONSISTENT = 5
+"""``redline verify``'s exit codes (docs/cli.md): 0 intact; 1 chain broken (or an
+error); 3 evidence altered; 4 evidence unavailable on this machine, chain intact;
+5 the ledger does not extend a checkpoint (rollback or fork)."""
+
+
+def _parse_witness(value: str) -> tuple[str, Any]:
+    from redline.ledger.errors import LedgerError
+    from redline.ledger.keys import read_public_pem
+
+    name, sep, path = value.partition("=")
+    if not sep or not name or not path:
+        raise LedgerError(f"--witness expects NAME=PUBLIC_KEY.pem, got {value!r}")
+    return name, read_public_pem(Path(path))
+
+
 @_guard
 def verify(
     as_json: JsonOpt = False,
@@ -332,34 +355,100 @@ def verify(
             help="SEQ:HASH of an entry published earlier; catches truncation and rewrites.",
         ),
     ] = None,
+    checkpoint: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--checkpoint",
+            help="A checkpoint you kept (repeatable): the ledger must extend it (exit 5 if not).",
+        ),
+    ] = None,
+    log_key: Annotated[
+        Path | None,
+        typer.Option("--log-key", help="The log's public key (PEM): checkpoints must be signed by it."),
+    ] = None,
+    witness: Annotated[
+        list[str] | None,
+        typer.Option("--witness", help="NAME=PEM of a witness whose cosignature is required."),
+    ] = None,
     skip_evidence: Annotated[
         bool, typer.Option("--skip-evidence", help="Do not check the evidence files.")
     ] = False,
 ) -> None:
-    """Verify the whole ledger: hashes, links, sequence, signatures, keys, evidence.
+    """Verify the whole ledger: hashes, links, sequence, signatures, keys and roster,
+    the Merkle tree, evidence, and consistency with checkpoints you kept.
 
-    Exit 0 when intact; 1 naming the first bad entry otherwise.
+    Exit 0 intact; 1 chain broken; 3 evidence altered; 4 evidence not available on
+    this machine (chain intact); 5 not consistent with a checkpoint (rollback, fork).
     """
+    from redline.ledger.keys import read_public_pem
+    from redline.ledger.transparency import Inconsistent, Trust, check_checkpoint
     from redline.ledger.verify import verify_ledger
 
     anchors = [_parse_anchor(a) for a in anchor or []]
+    trust = Trust(
+        log=read_public_pem(log_key) if log_key else None,
+        witnesses=[_parse_witness(w) for w in witness or []],
+    )
+    checks: list[dict[str, Any]] = []
+    inconsistent: str | None = None
     with _ledger() as ledger:
         report = verify_ledger(ledger, check_evidence=not skip_evidence, anchors=anchors)
         where = ledger.location
+        evidence_root = ledger.evidence.root
+        if report.problem is None:
+            for cp_file in checkpoint or []:
+                try:
+                    data = cp_file.read_bytes()
+                except OSError as exc:
+                    from redline.ledger.errors import LedgerError
+
+                    raise LedgerError(f"{cp_file}: {exc.strerror or exc}") from None
+                try:
+                    res = check_checkpoint(ledger, data, trust, str(cp_file))
+                except Inconsistent as exc:
+                    inconsistent = str(exc)
+                    break
+                checks.append({"file": str(cp_file), "size": res.checkpoint.size,
+                               "current_size": res.current_size})  # fmt: skip
+    status = "inconsistent" if inconsistent else report.status
+    code = {
+        "intact": 0,
+        "broken": EXIT_BROKEN,
+        "evidence_altered": EXIT_EVIDENCE_ALTERED,
+        "evidence_unavailable": EXIT_EVIDENCE_UNAVAILABLE,
+        "inconsistent": EXIT_INCONSISTENT,
+    }[status]
     if as_json:
-        _print_json({"ledger": where, **report.as_dict()})
-    elif report.problem is None:
-        head = f"head {report.head_seq} {report.head_hash}" if report.head_seq else "empty"
-        out.print(
-            f"ledger intact: {report.entries} entries, {head}; "
-            f"{report.evidence_checked} evidence files checked ({where})",
-            markup=False,
-        )
-    else:
-        err.print(f"ledger BROKEN at entry {report.problem.seq}: {report.problem.message}",
+        _print_json({"ledger": where, **report.as_dict(), "status": status,
+                     "checkpoints": checks, "inconsistent": inconsistent})  # fmt: skip
+        raise typer.Exit(code)
+    if report.problem is not None:
+        what = "evidence ALTERED" if status == "evidence_altered" else "ledger BROKEN"
+        err.print(f"{what} at entry {report.problem.seq}: {report.problem.message}",
                   markup=False)  # fmt: skip
         err.print(f"({report.entries} entries before it verify; ledger at {where})", markup=False)
-    raise typer.Exit(0 if report.ok else 1)
+        raise typer.Exit(code)
+    head = f"head {report.head_seq} {report.head_hash}" if report.head_seq else "empty"
+    out.print(
+        f"ledger intact: {report.entries} entries, {head}; tree root {report.root_hash}; "
+        f"{report.evidence_checked} evidence files checked ({where})",
+        markup=False,
+    )
+    for c in checks:
+        out.print(f"extends checkpoint {c['file']} (size {c['size']} -> {c['current_size']})",
+                  markup=False)  # fmt: skip
+    if inconsistent:
+        err.print(f"NOT CONSISTENT with a checkpoint: {inconsistent}", markup=False)
+    elif report.evidence_missing:
+        seq, name, digest = report.evidence_missing[0]
+        err.print(
+            f"evidence UNAVAILABLE here: {len(report.evidence_missing)} evidence file(s) are "
+            f"not in {evidence_root} (first: {name} {digest[:12]}, entry {seq}); the chain "
+            "proves their digests, so this is not tampering: point REDLINE_EVIDENCE_DIR at "
+            "the store they were recorded in, or run where it is",
+            markup=False,
+        )
+    raise typer.Exit(code)
 
 
 @_guard
@@ -487,3 +576,6 @@ def register(app: typer.Typer) -> None:
     app.command("attest")(attest)
     app.command("verify-attestation")(verify_attestation)
     app.command("log")(log)
+    from redline.ledger.log_commands import register as register_log
+
+    register_log(app)

@@ -3,7 +3,11 @@
 * The workspace is ``.redline/`` under the current directory, or ``$REDLINE_HOME``.
   It holds ``ledger.db`` (SQLite, WAL mode: nothing to start) and ``evidence/``.
 * ``REDLINE_DATABASE_URL`` (e.g. ``postgresql+psycopg://user@host/db``) puts the
-  entries in PostgreSQL instead, for a team; evidence stays in the workspace.
+  entries in PostgreSQL instead, for a team.
+* The evidence store is found from the ledger, never from the working directory:
+  beside a SQLite file (``<dir of ledger.db>/evidence``), or ``$REDLINE_EVIDENCE_DIR``
+  (required for PostgreSQL, where it should be a store every machine of the team
+  shares, e.g. a mounted S3-compatible bucket; without it the workspace's is used).
 * The schema is created and upgraded by the Alembic migrations shipped in
   ``redline/ledger/migrations`` whenever a ledger is opened.
 
@@ -75,6 +79,17 @@ def database_url(workspace: Path) -> str:
 
 
 # ----------------------------------------------------------------- evidence
+
+
+def evidence_root(url: str, workspace: Path) -> Path:
+    """Where a ledger's evidence lives: configured, else beside its SQLite file."""
+    configured = os.environ.get("REDLINE_EVIDENCE_DIR")
+    if configured:
+        return Path(configured).expanduser()
+    u = make_url(url)
+    if u.get_backend_name() == "sqlite" and u.database and u.database != ":memory:":
+        return Path(u.database).expanduser().resolve().parent / "evidence"
+    return workspace / "evidence"
 
 
 class EvidenceStore:
@@ -245,7 +260,7 @@ class Ledger:
         self.workspace = workspace
         self.engine = make_engine(url)
         self.dialect = self.engine.dialect.name
-        self.evidence = EvidenceStore(workspace / "evidence")
+        self.evidence = EvidenceStore(evidence_root(url, workspace))
         self._registry = KeyRegistry()
         try:
             self._migrate()

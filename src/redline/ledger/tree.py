@@ -95,3 +95,42 @@ class TreeStore:
 
     def consistency(self, old: int, new: int) -> list[bytes]:
         return merkle.consistency_proof(old, new, self.subtree)
+
+
+# Stored nodes in the order they are completed (by the leaf that completes them, then
+# from the leaf up), which is the order :func:`computed_nodes` yields them in.
+_ALL_SQL = text(
+    "SELECT level, idx, hash FROM ledger_tree_nodes WHERE (idx + 1) * (1 << level) <= :n "
+    "ORDER BY (idx + 1) * (1 << level), level"
+)
+
+
+def computed_nodes(leaves: Iterable[bytes]) -> Iterable[tuple[int, int, bytes]]:
+    """Every full-subtree node of the tree over ``leaves``, in completion order."""
+    frontier: dict[int, bytes] = {}
+    for index, leaf in enumerate(leaves):
+        level, idx, cur = 0, index, leaf
+        yield 0, idx, cur
+        while idx & 1:
+            cur = merkle.node_hash(frontier[level], cur)
+            level, idx = level + 1, idx >> 1
+            yield level, idx, cur
+        frontier[level] = cur
+
+
+def first_wrong_node(conn: Connection, leaves: Sequence[bytes]) -> str | None:
+    """How the stored nodes differ from the tree of ``leaves``, or None if they do not."""
+    # Nodes past ``leaves`` belong to entries appended since they were read: not ours.
+    stored = iter(conn.execute(_ALL_SQL, {"n": len(leaves)}))
+    for level, idx, h in computed_nodes(leaves):
+        row = next(stored, None)
+        if row is None:
+            return f"node ({level}, {idx}) is missing"
+        if (int(row[0]), int(row[1])) != (level, idx):
+            return f"node ({level}, {idx}) is missing or out of place"
+        if row[2] != h.hex():
+            return f"node ({level}, {idx}) covering leaves from {idx << level} is wrong"
+    extra = next(stored, None)
+    if extra is not None:
+        return f"node ({extra[0]}, {extra[1]}) is stored twice or out of place"
+    return None

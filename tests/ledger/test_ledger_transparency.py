@@ -1,0 +1,269 @@
+"""Attacks on the ledger as a transparency log, each caught with a clear message and
+its own exit code: rollback, fork, rewritten history, roster violations, evidence
+missing versus altered; and the proofs and checkpoints behind those checks."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+from ledger_support import Assessment
+from typer.testing import CliRunner
+
+from redline.cli import app
+from redline.ledger import merkle
+from redline.ledger.chain import canonical_text, entry_hash, now
+from redline.ledger.keys import Keyring
+from redline.ledger.record import record_assessment
+from redline.ledger.store import open_ledger
+from redline.ledger.transparency import unb64
+from redline.ledger.tree import entry_leaf, new_nodes
+
+runner = CliRunner()
+
+
+def run(*args: str, code: int = 0) -> str:
+    result = runner.invoke(app, list(args))
+    assert result.exit_code == code, (args, result.exit_code, result.output, result.stderr)
+    assert "Traceback" not in result.output
+    return result.stdout if code == 0 else result.stderr
+
+
+@pytest.fixture
+def recorded(assessment: Assessment, isolated: Path) -> str:
+    run("keys", "create", "alice")
+    run("keys", "create", "bob", "--by", "alice")
+    run("keys", "create", "carol", "--by", "alice")
+    run("keys", "export", "alice", "--out", str(isolated / "alice.pem"))
+    Keyring().create("witness1")
+    Keyring().create("witness2")
+    for w in ("witness1", "witness2"):
+        run("keys", "export", w, "--out", str(isolated / f"{w}.pem"))
+    with open_ledger() as lg:
+        _, did = record_assessment(
+            lg, assessment.framework, assessment.results, assessment.decision, assessment.logs,
+            "alice",
+        )  # fmt: skip
+    return did
+
+
+def _db(isolated: Path) -> Path:
+    return isolated / "ws" / "ledger.db"
+
+
+def _checkpoint(isolated: Path, name: str) -> Path:
+    path = isolated / name
+    run("checkpoint", "--key", "alice", "--out", str(path))
+    return path
+
+
+def _cosign(isolated: Path, cp: Path, witness: str, *extra: str, code: int = 0) -> str:
+    return run("witness", "cosign", str(cp), "--key", witness, "--log-key",
+               str(isolated / "alice.pem"), "--state", str(isolated / f"state-{witness}"),
+               "--out", str(cp.with_suffix(f".{witness}")), *extra, code=code)  # fmt: skip
+
+
+def test_checkpoint_and_proofs_verify_offline(recorded: str, isolated: Path) -> None:
+    cp = _checkpoint(isolated, "cp.txt")
+    text = cp.read_text()
+    lines = text.splitlines()
+    assert lines[0].startswith("redline.ledger/") and lines[1] == "6" and lines[3] == ""
+    assert lines[4].startswith("\u2014 " + lines[0] + " ")
+    bundle = isolated / "incl.json"
+    run("proof", "inclusion", recorded[:12], "--out", str(bundle))
+    out = run("verify-inclusion", str(bundle), "--checkpoint", str(cp),
+              "--log-key", str(isolated / "alice.pem"))  # fmt: skip
+    assert out.startswith("valid: entry 6 (decision_made")
+    doc = json.loads(bundle.read_text())
+    doc["entry"]["payload"]["verdicts"] = []
+    bundle.write_text(json.dumps(doc))
+    assert "do not hash to its hash" in run(
+        "verify-inclusion", str(bundle), "--checkpoint", str(cp),
+        "--log-key", str(isolated / "alice.pem"), code=1,
+    )  # fmt: skip
+    c = json.loads(run("proof", "consistency", "2", "6"))
+    merkle.verify_consistency(2, 6, unb64(c["old_root"], "r"), unb64(c["new_root"], "r"),
+                              [unb64(p, "p") for p in c["proof"]])  # fmt: skip
+    report = json.loads(run("verify", "--checkpoint", str(cp), "--json"))
+    assert report["status"] == "intact" and report["tree"]["size"] == 6
+
+
+def test_rollback_after_a_cosigned_checkpoint(recorded: str, isolated: Path) -> None:
+    backup = isolated / "backup.db"
+    shutil.copy(_db(isolated), backup)  # the operator keeps an earlier copy
+    run("sign", recorded, "--role", "rso", "--key", "alice")
+    cp = _checkpoint(isolated, "cp7.txt")
+    _cosign(isolated, cp, "witness1")
+    cosigned = cp.with_suffix(".witness1")
+    run("checkpoint", "--add", str(cosigned))
+    witness = f"witness1={isolated / 'witness1.pem'}"
+    run("verify", "--checkpoint", str(cosigned), "--witness", witness)
+
+    _db(isolated).unlink()
+    shutil.copy(backup, _db(isolated))  # ... and puts it back
+    err = run("verify", "--checkpoint", str(cosigned), "--witness", witness, code=5)
+    assert "ROLLBACK: " in err and "shows 7 entries, the ledger now has 6" in err
+    old = _checkpoint(isolated, "cp6.txt")
+    assert "ROLLBACK" in _cosign(isolated, old, "witness1", code=5)
+
+
+def test_a_fork_shown_to_two_witnesses_is_caught(recorded: str, isolated: Path) -> None:
+    base = _checkpoint(isolated, "cp6.txt")
+    for w in ("witness1", "witness2"):
+        _cosign(isolated, base, w)
+    fork = isolated / "fork.db"
+    shutil.copy(_db(isolated), fork)
+    run("sign", recorded, "--role", "rso", "--key", "alice")  # view A
+    cp_a = _checkpoint(isolated, "a.txt")
+    proof_a = isolated / "pa.json"
+    run("proof", "consistency", "6", "7", "--out", str(proof_a))
+    _db(isolated).unlink()
+    shutil.copy(fork, _db(isolated))
+    run("sign", recorded, "--role", "rso", "--key", "bob")  # view B, same size
+    cp_b = _checkpoint(isolated, "b.txt")
+    proof_b = isolated / "pb.json"
+    run("proof", "consistency", "6", "7", "--out", str(proof_b))
+
+    _cosign(isolated, cp_a, "witness1", "--proof", str(proof_a))
+    _cosign(isolated, cp_b, "witness2", "--proof", str(proof_b))
+    # Each witness, shown the other view, refuses: it contradicts what it cosigned.
+    assert "FORK" in _cosign(isolated, cp_b, "witness1", "--proof", str(proof_b), code=5)
+    assert "FORK" in _cosign(isolated, cp_a, "witness2", "--proof", str(proof_a), code=5)
+    # Anyone holding witness1's cosigned view sees that this database is another one.
+    err = run("verify", "--checkpoint", str(cp_a.with_suffix(".witness1")), code=5)
+    assert "FORK: the ledger's first 7 entries have root" in err
+
+
+def _rewrite(isolated: Path, seq: int, change: dict[str, object]) -> None:
+    """What an operator with the database and every key can do: rewrite an entry and
+    re-chain, re-sign and re-tree everything after it, consistently."""
+    kr = Keyring()
+    con = sqlite3.connect(_db(isolated))
+    for t in ("ledger_entries_no_update", "ledger_entries_no_delete"):
+        con.execute(f"DROP TRIGGER {t}")
+    rows = con.execute("SELECT seq, time, kind, actor, key_id, payload FROM ledger_entries "
+                       "ORDER BY seq").fetchall()  # fmt: skip
+    con.execute("DELETE FROM ledger_entries")
+    con.execute("DELETE FROM ledger_tree_nodes")
+    prev = "0" * 64
+    from redline.ledger.chain import Entry
+
+    made = []
+    for s, t, kind, actor, key_id, payload in rows:
+        data = json.loads(payload)
+        if s == seq:
+            data.update(change)
+        text = canonical_text(data)
+        h = entry_hash(seq=s, time=t, kind=kind, actor=actor, key_id=key_id, payload=text,
+                       prev_hash=prev)  # fmt: skip
+        sig = kr.load(actor).sign(bytes.fromhex(h)).hex()
+        made.append(Entry(s, t, kind, actor, key_id, text, prev, h, sig))
+        con.execute("INSERT INTO ledger_entries VALUES (?,?,?,?,?,?,?,?,?)",
+                    (s, t, kind, actor, key_id, text, prev, h, sig))  # fmt: skip
+        prev = h
+    for r in new_nodes(0, [entry_leaf(e) for e in made], None):
+        con.execute("INSERT INTO ledger_tree_nodes VALUES (?,?,?)",
+                    (r["level"], r["idx"], r["hash"]))  # fmt: skip
+    con.commit()
+    con.close()
+
+
+def test_a_consistent_rewrite_passes_the_chain_but_not_a_checkpoint(
+    recorded: str, isolated: Path
+) -> None:
+    cp = _checkpoint(isolated, "cp.txt")
+    _cosign(isolated, cp, "witness1")
+    _rewrite(isolated, 5, {"note": "rewritten"})
+    run("verify")  # the chain alone cannot tell: every hash and signature holds
+    err = run("verify", "--checkpoint", str(cp.with_suffix(".witness1")), code=5)
+    assert "FORK" in err
+
+
+def test_stored_tree_nodes_that_lie_are_caught(recorded: str, isolated: Path) -> None:
+    con = sqlite3.connect(_db(isolated))
+    con.execute("UPDATE ledger_tree_nodes SET hash = ? WHERE level = 0 AND idx = 2", ("0" * 64,))
+    con.commit()
+    con.close()
+    assert "stored Merkle tree does not match" in run("verify", code=1)
+
+
+def test_roster_binds_roles_to_keys(recorded: str, isolated: Path) -> None:
+    # Before a roster any registered key may sign; the admin (entry 1's key) writes it.
+    assert "first roster must be signed" in run(
+        "roster", "set", "--bind", "rso=alice", "--authority", "rso", "--key", "bob", code=1
+    )
+    run("roster", "set", "--bind", "rso=alice", "--bind", "safety-board=bob",
+        "--bind", "board=bob", "--authority", "board", "--key", "alice")  # fmt: skip
+    assert "not in the roster for role 'rso'" in run(
+        "sign", recorded, "--role", "rso", "--key", "carol", code=1
+    )
+    run("sign", recorded, "--role", "rso", "--key", "alice")
+    # A roster change by a key that holds no authority role is refused.
+    assert "holds none of the authority roles (board)" in run(
+        "roster", "set", "--bind", "rso=carol", "--authority", "rso", "--key", "alice", code=1
+    )
+    # Rotation by the authority: carol becomes the safety board; bob no longer is.
+    run("roster", "set", "--bind", "rso=alice", "--bind", "safety-board=carol",
+        "--bind", "board=bob", "--authority", "board", "--key", "bob")  # fmt: skip
+    assert "not in the roster" in run(
+        "sign", recorded, "--role", "safety-board", "--key", "bob", code=1
+    )
+    run("sign", recorded, "--role", "safety-board", "--key", "carol")
+    shown = json.loads(run("roster", "show", "--json"))
+    assert shown["authority"] == ["board"] and len(shown["roles"]["safety-board"]) == 1
+    run("verify")
+
+
+def test_verify_reports_a_forged_sign_off_outside_the_roster(
+    recorded: str, isolated: Path
+) -> None:
+    run("roster", "set", "--bind", "rso=alice", "--bind", "safety-board=bob",
+        "--authority", "safety-board", "--key", "alice")  # fmt: skip
+    # carol's sign-off written straight into the database (the append path refuses it).
+    carol = Keyring().load("carol")
+    con = sqlite3.connect(_db(isolated))
+    seq, prev, t = con.execute("SELECT seq, hash, time FROM ledger_entries ORDER BY seq DESC "
+                               "LIMIT 1").fetchone()  # fmt: skip
+    payload = canonical_text({"decision": recorded, "decision_seq": 6, "role": "rso",
+                              "signer": "carol", "dissent": None})  # fmt: skip
+    t2 = max(now(), t)
+    h = entry_hash(seq=seq + 1, time=t2, kind="sign_off", actor="carol", key_id=carol.key_id,
+                   payload=payload, prev_hash=prev)  # fmt: skip
+    con.execute("INSERT INTO ledger_entries VALUES (?,?,?,?,?,?,?,?,?)",
+                (seq + 1, t2, "sign_off", "carol", carol.key_id, payload, prev, h,
+                 carol.sign(bytes.fromhex(h)).hex()))  # fmt: skip
+    con.commit()
+    con.close()
+    err = run("verify", code=1)
+    assert f"ledger BROKEN at entry {seq + 1}: key 'carol'" in err and "not in the roster" in err
+
+
+def test_a_revoked_key_cannot_sign(recorded: str) -> None:
+    run("keys", "revoke", "bob", "--by", "alice")
+    assert "revoked" in run("sign", recorded, "--role", "rso", "--key", "bob", code=1)
+
+
+def test_evidence_is_found_from_the_ledger_not_the_directory(
+    recorded: str, isolated: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    monkeypatch.delenv("REDLINE_HOME")
+    monkeypatch.setenv("REDLINE_DATABASE_URL", f"sqlite:///{_db(isolated)}")
+    assert "ledger intact: 6 entries" in run("verify")
+    # Evidence absent on this machine is not tampering: its own exit code, 4.
+    moved = tmp_path / "moved"
+    shutil.move(isolated / "ws" / "evidence", moved)
+    err = run("verify", code=4)
+    assert "evidence UNAVAILABLE here" in err and "not tampering" in err
+    monkeypatch.setenv("REDLINE_EVIDENCE_DIR", str(moved))
+    run("verify")
+    # Evidence changed is: exit 3.
+    victim = next(p for p in (moved / "sha256").rglob("*") if p.is_file())
+    victim.chmod(0o644)
+    victim.write_bytes(b"changed")
+    assert "evidence ALTERED at entry" in run("verify", code=3)
