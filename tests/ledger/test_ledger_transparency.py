@@ -267,3 +267,31 @@ def test_evidence_is_found_from_the_ledger_not_the_directory(
     victim.chmod(0o644)
     victim.write_bytes(b"changed")
     assert "evidence ALTERED at entry" in run("verify", code=3)
+
+
+def test_a_published_decision_verifies_offline_from_the_site(
+    recorded: str, isolated: Path, assessment: Assessment
+) -> None:
+    from redline.publish.transparency import write_transparency
+
+    (assessment.results.parent / "ledger.json").write_text(json.dumps({"decision_id": recorded}))
+    cp = _checkpoint(isolated, "cp.txt")
+    _cosign(isolated, cp, "witness1")
+    run("checkpoint", "--add", str(cp.with_suffix(".witness1")))
+    site = isolated / "site"
+
+    def write(rel: str, text: str) -> None:
+        (site / rel).parent.mkdir(parents=True, exist_ok=True)
+        (site / rel).write_text(text)
+
+    assert write_transparency(write, [assessment.results.parent]) == []
+    witness = f"witness1={isolated / 'witness1.pem'}"
+    out = run("verify-published", str(site), recorded[:12], "--log-key",
+              str(isolated / "alice.pem"), "--witness", witness)  # fmt: skip
+    assert "valid: entry 6 (decision_made" in out and "cosigned by: witness1" in out
+    # A site whose checkpoint lacks that witness's cosignature does not verify.
+    (site / "ledger" / "checkpoint.txt").write_text(cp.read_text())
+    assert "no cosignature of witness witness1" in run(
+        "verify-published", str(site), recorded[:12], "--log-key",
+        str(isolated / "alice.pem"), "--witness", witness, code=1,
+    )  # fmt: skip
