@@ -295,3 +295,33 @@ def test_a_published_decision_verifies_offline_from_the_site(
         "verify-published", str(site), recorded[:12], "--log-key",
         str(isolated / "alice.pem"), "--witness", witness, code=1,
     )  # fmt: skip
+
+
+def test_keys_at_rest_are_encrypted_with_a_passphrase(
+    isolated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    import redline.ledger.keys as keys_module
+
+    monkeypatch.setenv("REDLINE_KEY_PASSPHRASE", "correct horse")
+    run("keys", "create", "alice")
+    path = Keyring().path("alice")
+    assert b"ENCRYPTED PRIVATE KEY" in path.read_bytes()
+    assert path.stat().st_mode & 0o777 == 0o600
+    run("keys", "export", "alice")
+    monkeypatch.setenv("REDLINE_KEY_PASSPHRASE", "wrong")
+    assert "wrong passphrase" in run("keys", "export", "alice", code=1)
+    monkeypatch.delenv("REDLINE_KEY_PASSPHRASE")
+    assert "is encrypted: set REDLINE_KEY_PASSPHRASE" in run("keys", "export", "alice", code=1)
+    # CI: the passphrase comes down a file descriptor (a pipe), read once.
+    r, w = os.pipe()
+    os.write(w, b"correct horse\n")
+    os.close(w)
+    monkeypatch.setenv("REDLINE_KEY_PASSPHRASE_FD", str(r))
+    monkeypatch.setattr(keys_module, "_fd_passphrase", None)
+    run("keys", "export", "alice")
+    run("keys", "export", "alice")
+    os.close(r)
+    path.chmod(0o640)
+    assert "readable or writable by other users" in run("keys", "export", "alice", code=1)

@@ -103,6 +103,14 @@ def keys_create(
         str | None,
         typer.Option("--by", help="Your registered key that admits the new one to the ledger."),
     ] = None,
+    encrypt: Annotated[
+        bool | None,
+        typer.Option(
+            "--encrypt/--no-encrypt",
+            help="Encrypt the key file with a passphrase ($REDLINE_KEY_PASSPHRASE, "
+            "$REDLINE_KEY_PASSPHRASE_FD, or asked). Default: when one is set.",
+        ),
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Create a private key (in your config directory, mode 0600) and register it.
@@ -113,7 +121,7 @@ def keys_create(
 
     kr = Keyring()
     with _ledger(create=True) as ledger:
-        key, entry = create_key(ledger, name, by=by, keyring=kr)
+        key, entry = create_key(ledger, name, by=by, keyring=kr, encrypt=encrypt)
         note = None if entry else not_registered_message(ledger, name)
     if as_json:
         _print_json(
