@@ -4,6 +4,7 @@ missing versus altered; and the proofs and checkpoints behind those checks."""
 
 from __future__ import annotations
 
+import base64
 import json
 import shutil
 import sqlite3
@@ -217,9 +218,7 @@ def test_roster_binds_roles_to_keys(recorded: str, isolated: Path) -> None:
     run("verify")
 
 
-def test_verify_reports_a_forged_sign_off_outside_the_roster(
-    recorded: str, isolated: Path
-) -> None:
+def test_verify_reports_a_forged_sign_off_outside_the_roster(recorded: str, isolated: Path) -> None:
     run("roster", "set", "--bind", "rso=alice", "--bind", "safety-board=bob",
         "--authority", "safety-board", "--key", "alice")  # fmt: skip
     # carol's sign-off written straight into the database (the append path refuses it).
@@ -325,3 +324,22 @@ def test_keys_at_rest_are_encrypted_with_a_passphrase(
     os.close(r)
     path.chmod(0o640)
     assert "readable or writable by other users" in run("keys", "export", "alice", code=1)
+
+
+def test_an_attestation_carries_its_inclusion_proof(recorded: str, isolated: Path) -> None:
+    cp = _checkpoint(isolated, "cp.txt")
+    _cosign(isolated, cp, "witness1")
+    run("checkpoint", "--add", str(cp.with_suffix(".witness1")))
+    att = isolated / "att.json"
+    run("attest", recorded, "--key", "alice", "--out", str(att))
+    statement = json.loads(base64.b64decode(json.loads(att.read_text())["payload"]))
+    assert all(not s["name"].startswith("/") for s in statement["subject"])
+    out = run("verify-attestation", str(att), "--key", str(isolated / "alice.pem"),
+              "--log-key", str(isolated / "alice.pem"),
+              "--witness", f"witness1={isolated / 'witness1.pem'}")  # fmt: skip
+    assert "inclusion proof verifies" in out
+    assert "no cosignature of witness witness2" in run(
+        "verify-attestation", str(att), "--key", str(isolated / "alice.pem"),
+        "--log-key", str(isolated / "alice.pem"),
+        "--witness", f"witness2={isolated / 'witness2.pem'}", code=1,
+    )  # fmt: skip

@@ -274,8 +274,8 @@ def sign(
         )
         return
     what = "with dissent " if dissent else ""
-    waiting = "final" if status.final else "not final: waiting for " + ", ".join(
-        status.missing_roles
+    waiting = (
+        "final" if status.final else "not final: waiting for " + ", ".join(status.missing_roles)
     )
     out.print(
         f"signed decision {status.decision_id[:12]} as {role} {what}(entry {entry.seq}); {waiting}",
@@ -372,7 +372,9 @@ def verify(
     ] = None,
     log_key: Annotated[
         Path | None,
-        typer.Option("--log-key", help="The log's public key (PEM): checkpoints must be signed by it."),
+        typer.Option(
+            "--log-key", help="The log's public key (PEM): checkpoints must be signed by it."
+        ),
     ] = None,
     witness: Annotated[
         list[str] | None,
@@ -490,6 +492,18 @@ def verify_attestation(
         list[Path] | None,
         typer.Option("--artifact", help="A file that must be one of the subjects (repeatable)."),
     ] = None,
+    log_key: Annotated[
+        Path | None,
+        typer.Option(
+            "--log-key",
+            help="The log's public key (PEM): also check that the "
+            "decision is in the log, from the proof and checkpoint it carries.",
+        ),
+    ] = None,
+    witness: Annotated[
+        list[str] | None,
+        typer.Option("--witness", help="NAME=PEM of a witness whose cosignature is required."),
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Verify an attestation offline with the signer's public key. Exit 1 if invalid."""
@@ -511,8 +525,26 @@ def verify_attestation(
         if sha256_file(a) not in digests:
             raise LedgerError(f"{a} is not a subject of the attestation (digest not listed)")
     pred = result.statement["predicate"]
+    in_log = None
+    if log_key is not None:
+        from redline.ledger.transparency import Trust, open_checkpoint, verify_inclusion_bundle
+
+        t = pred.get("ledger", {}).get("transparency")
+        if not isinstance(t, dict):
+            raise LedgerError(
+                f"{file}: carries no inclusion proof (attested before any checkpoint covered "
+                "the decision); run redline checkpoint, then attest again"
+            )
+        trust = Trust(log=read_public_pem(log_key),
+                      witnesses=[_parse_witness(w) for w in witness or []])  # fmt: skip
+        cp = open_checkpoint(str(t.get("checkpoint", "")), trust, f"{file}: checkpoint")
+        proven = verify_inclusion_bundle(t.get("inclusion", {}), cp)
+        if proven.hash != pred.get("decision_id"):
+            raise LedgerError(f"{file}: the inclusion proof is for another entry")
+        in_log = {"origin": cp.origin, "tree_size": cp.size, "seq": proven.seq}
     if as_json:
-        _print_json({"valid": True, "key_id": result.key_id, "statement": result.statement})
+        _print_json({"valid": True, "key_id": result.key_id, "statement": result.statement,
+                     "in_log": in_log})  # fmt: skip
         return
     out.print(f"valid: signed by key {result.key_id[:12]}", markup=False)
     for name, digest in result.subjects:
@@ -525,6 +557,9 @@ def verify_attestation(
               markup=False)  # fmt: skip
     for a in artifact or []:
         out.print(f"  artifact {a}: matches a subject", markup=False)
+    if in_log is not None:
+        out.print(f"  in the log {in_log['origin']} at size {in_log['tree_size']} "
+                  f"(entry {in_log['seq']}): inclusion proof verifies", markup=False)  # fmt: skip
 
 
 def _summary(e: Entry) -> str:
@@ -537,8 +572,11 @@ def _summary(e: Entry) -> str:
     if e.kind == "assessment_recorded":
         return f"{d.get('model', {}).get('name')} on {d.get('framework', {}).get('id')}"
     if e.kind == "decision_made":
-        return "decision " + e.hash[:12] + ": " + ", ".join(
-            f"{v['action']}={v['verdict']}" for v in d.get("verdicts", [])
+        return (
+            "decision "
+            + e.hash[:12]
+            + ": "
+            + ", ".join(f"{v['action']}={v['verdict']}" for v in d.get("verdicts", []))
         )
     if e.kind == "sign_off":
         extra = " (dissent)" if d.get("dissent") else ""

@@ -25,9 +25,11 @@ from redline.ledger.errors import LedgerError
 from redline.ledger.rules import (
     NAME_RE,
     KeyRecord,
-    LocalKey as LocalKey,  # re-exported: callers import it from here
     registration_payload,
     revocation_payload,
+)
+from redline.ledger.rules import (
+    LocalKey as LocalKey,  # re-exported: callers import it from here
 )
 from redline.ledger.store import Ledger
 
@@ -205,8 +207,10 @@ class Keyring:
         try:
             private = serialization.load_pem_private_key(data, password=secret)
         except (ValueError, TypeError):
-            what = "wrong passphrase, or not a PEM private key" if secret else (
-                "not a PEM private key"
+            what = (
+                "wrong passphrase, or not a PEM private key"
+                if secret
+                else ("not a PEM private key")
             )
             raise LedgerError(f"{path}: {what}") from None
         if not isinstance(private, Ed25519PrivateKey):
@@ -229,9 +233,7 @@ def _admission_hint(name: str) -> str:
     )
 
 
-def register_key(
-    ledger: Ledger, name: str, public: Ed25519PublicKey, by: LocalKey
-) -> Entry:
+def register_key(ledger: Ledger, name: str, public: Ed25519PublicKey, by: LocalKey) -> Entry:
     """Append a ``key_registered`` entry for ``public`` under ``name``, signed by ``by``.
 
     ``by`` is the key itself only for the first key of a ledger (the bootstrap).

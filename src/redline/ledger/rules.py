@@ -61,9 +61,7 @@ def _public_key(raw: bytes) -> Ed25519PublicKey:
 def verify_signature(public: bytes, signature_hex: str, hash_hex: str) -> bool:
     """Whether ``signature_hex`` is ``public``'s Ed25519 signature over the raw hash."""
     try:
-        _public_key(public).verify(
-            bytes.fromhex(signature_hex), bytes.fromhex(hash_hex)
-        )
+        _public_key(public).verify(bytes.fromhex(signature_hex), bytes.fromhex(hash_hex))
     except (InvalidSignature, ValueError):
         return False
     return True
@@ -94,7 +92,6 @@ class LocalKey:
 
     def sign(self, message: bytes) -> bytes:
         return self.private.sign(message)
-
 
 
 class KeyProblem(Exception):
@@ -240,18 +237,14 @@ class KeyRegistry:
     def active(self) -> list[KeyRecord]:
         return [k for k in self.keys.values() if k.active]
 
-    def admit(
-        self, kind: str, actor: str, key_id: str, payload: Mapping[str, Any] | None
-    ) -> bytes:
+    def admit(self, kind: str, actor: str, key_id: str, payload: Mapping[str, Any] | None) -> bytes:
         """The public key (raw) that must have signed this entry; KeyProblem if none may."""
         if kind == EntryKind.KEY_REGISTERED:
             assert payload is not None
             raw = self._check_registration(payload)
             if not self.keys:
                 if key_id != payload["key_id"] or actor != payload["name"]:
-                    raise KeyProblem(
-                        "the first key must sign its own registration (the bootstrap)"
-                    )
+                    raise KeyProblem("the first key must sign its own registration (the bootstrap)")
                 return raw
         elif kind == EntryKind.KEY_REVOKED:
             assert payload is not None
@@ -278,8 +271,7 @@ class KeyRegistry:
             )
         if signer.name != actor:
             raise KeyProblem(
-                f"actor {actor!r} is not the registered name of key {key_id[:12]} "
-                f"({signer.name!r})"
+                f"actor {actor!r} is not the registered name of key {key_id[:12]} ({signer.name!r})"
             )
         return signer.public_raw
 

@@ -92,8 +92,11 @@ class VerifyReport:
             "evidence_checked": self.evidence_checked,
             "problem": None
             if self.problem is None
-            else {"seq": self.problem.seq, "message": self.problem.message,
-                  "kind": self.problem.kind},  # fmt: skip
+            else {
+                "seq": self.problem.seq,
+                "message": self.problem.message,
+                "kind": self.problem.kind,
+            },
         }
 
 
@@ -151,8 +154,7 @@ def verify_ledger(
             if seq != expected:
                 raise _Stop(
                     expected,
-                    f"entry {expected} is missing: the sequence jumps from {expected - 1} "
-                    f"to {seq}",
+                    f"entry {expected} is missing: the sequence jumps from {expected - 1} to {seq}",
                 )
             if e.prev_hash != prev:
                 raise _Stop(

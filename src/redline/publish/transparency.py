@@ -49,8 +49,10 @@ def write_transparency(
             if text is None:
                 text = latest_checkpoint(ledger)
                 if text is None:
-                    return ["the ledger has no checkpoint: run 'redline checkpoint --key K' "
-                            "and have a witness cosign it, so published decisions are provable"]
+                    return [
+                        "the ledger has no checkpoint: run 'redline checkpoint --key K' "
+                        "and have a witness cosign it, so published decisions are provable"
+                    ]
                 warnings.append("the latest checkpoint has no witness cosignature yet")
             size = parse_checkpoint(parse_note(text).text).size
             write("ledger/checkpoint.txt", text)

@@ -23,7 +23,7 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     from redline.ledger import merkle
-    from redline.ledger.tree import insert_nodes, leaf_input
+    from redline.ledger.tree import computed_nodes, insert_nodes, leaf_input
 
     op.create_table(
         "ledger_tree_nodes",
@@ -39,20 +39,10 @@ def upgrade() -> None:
     )
     conn = op.get_bind()
     rows = conn.execute(sa.text("SELECT hash, signature FROM ledger_entries ORDER BY seq"))
-    # The frontier: the right-most full subtree at each level, enough to extend.
-    frontier: dict[int, bytes] = {}
-    index = 0
+    leaves = (merkle.leaf_hash(leaf_input(h, sig)) for h, sig in rows)
     batch: list[dict[str, object]] = []
-    for h, sig in rows:
-        leaf = merkle.leaf_hash(leaf_input(h, sig))
-        level, idx, cur = 0, index, leaf
-        batch.append({"level": 0, "idx": idx, "hash": cur.hex()})
-        while idx & 1:
-            cur = merkle.node_hash(frontier[level], cur)
-            level, idx = level + 1, idx >> 1
-            batch.append({"level": level, "idx": idx, "hash": cur.hex()})
-        frontier[level] = cur
-        index += 1
+    for level, idx, node in computed_nodes(leaves):
+        batch.append({"level": level, "idx": idx, "hash": node.hex()})
         if len(batch) >= 10_000:
             insert_nodes(conn, batch)
             batch = []
