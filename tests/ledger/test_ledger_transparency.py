@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from redline.cli import app
 from redline.ledger import merkle
-from redline.ledger.chain import canonical_text, entry_hash, now
+from redline.ledger.chain import EntryKind, canonical_text, entry_hash, now
 from redline.ledger.keys import Keyring
 from redline.ledger.record import record_assessment
 from redline.ledger.store import open_ledger
@@ -343,3 +343,32 @@ def test_an_attestation_carries_its_inclusion_proof(recorded: str, isolated: Pat
         "--log-key", str(isolated / "alice.pem"),
         "--witness", f"witness2={isolated / 'witness2.pem'}", code=1,
     )  # fmt: skip
+
+
+def test_tree_checkpoints_and_roster_on_postgresql(pg_url: str, isolated: Path) -> None:
+    from redline.ledger.keys import create_key
+    from redline.ledger.roster import set_roster
+    from redline.ledger.store import Pending
+    from redline.ledger.transparency import (
+        Trust,
+        check_checkpoint,
+        inclusion_bundle,
+        make_checkpoint,
+        open_checkpoint,
+        verify_inclusion_bundle,
+    )
+    from redline.ledger.verify import verify_ledger
+
+    with open_ledger(isolated / "ws", pg_url) as lg:
+        admin, _ = create_key(lg, "admin")
+        other, _ = create_key(lg, "other", by="admin")
+        payloads = [{"subject": f"{i:064x}", "text": f"c{i}"} for i in range(37)]
+        lg.append_many([Pending(EntryKind.REVIEW_COMMENT, p) for p in payloads], admin)
+        set_roster(lg, {"rso": ["other"]}, ["rso"], admin)
+        text = make_checkpoint(lg, admin)
+        lg.append_many([Pending(EntryKind.REVIEW_COMMENT, p) for p in payloads[:5]], other)
+        report = verify_ledger(lg)
+        assert report.ok and report.roster is not None, report.problem
+        assert check_checkpoint(lg, text, Trust(log=admin.public)).current_size == 45
+        cp = open_checkpoint(text, Trust(log=admin.public))
+        assert verify_inclusion_bundle(inclusion_bundle(lg, 17, cp.size), cp).seq == 17

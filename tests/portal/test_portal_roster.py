@@ -35,3 +35,35 @@ def test_portal_sign_offs_obey_the_roster(workspace: Path) -> None:
         assert entry.actor == rso_key.name
     finally:
         p.close()
+
+
+def test_reviewers_cosign_the_offered_checkpoint(workspace: Path, tmp_path: Path) -> None:
+    from redline.ledger.note import parse_note, verify_cosignature
+    from redline.ledger.transparency import latest_checkpoint, make_checkpoint
+    from redline.ledger.witness import witness_cosign
+    from redline.portal.checkpoints import offered_checkpoint, record_cosignature
+
+    s = seed(workspace.parent / "ws2")
+    p = Portal(s.settings)
+    try:
+        assert offered_checkpoint(p) is None
+        log = Keyring().load("redline-local")
+        make_checkpoint(p.ledger, log)
+        offered = offered_checkpoint(p)
+        assert offered is not None
+        aisi = Keyring(tmp_path / "aisi-keys").create("aisi")  # the reviewer's own key
+        cosigned = witness_cosign(
+            offered, log_key=log.public, key=aisi, name="aisi.example",
+            directory=tmp_path / "state", proof=None, timestamp=1,
+        )  # fmt: skip
+        with pytest.raises(PortalError, match="no new cosignature"):
+            record_cosignature(p, offered)
+        forged = cosigned.replace(cosigned.splitlines()[1], "999")
+        with pytest.raises(PortalError):
+            record_cosignature(p, forged)
+        record_cosignature(p, cosigned)
+        kept = latest_checkpoint(p.ledger, cosigned=True)
+        assert kept is not None
+        assert verify_cosignature(parse_note(kept), "aisi.example", aisi.public) == 1
+    finally:
+        p.close()
