@@ -29,9 +29,11 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from redline.ledger.chain import EntryKind, canonical_json, is_hex64, now
 from redline.ledger.errors import LedgerError
 from redline.ledger.keys import LocalKey, ensure_registered
+from redline.ledger.note import parse_checkpoint, parse_note
 from redline.ledger.rules import key_id_of, public_raw
 from redline.ledger.signoff import decision_status, resolve_decision
 from redline.ledger.store import Ledger
+from redline.ledger.transparency import inclusion_bundle, latest_checkpoint
 
 STATEMENT_TYPE = "https://in-toto.io/Statement/v1"
 PAYLOAD_TYPE = "application/vnd.in-toto+json"
@@ -140,9 +142,6 @@ def subject_name(name: str) -> str:
 def _transparency(ledger: Ledger, seq: int) -> dict[str, Any] | None:
     """The latest checkpoint (cosigned if any) that covers the entry, and the entry's
     inclusion proof under it: enough to check the decision is in the log offline."""
-    from redline.ledger.note import parse_checkpoint, parse_note
-    from redline.ledger.transparency import inclusion_bundle, latest_checkpoint
-
     text = latest_checkpoint(ledger, cosigned=True) or latest_checkpoint(ledger)
     if text is None:
         return None

@@ -7,76 +7,27 @@ Every command prints an error as one line and exits 1; nothing is half-written
 
 from __future__ import annotations
 
-import functools
 import json
 import sys
 from collections import deque
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
+
+from redline.ledger.cli_support import (
+    JsonOpt,
+    _guard,
+    _ledger,
+    _parse_witness,
+    _print_json,
+    err,
+    out,
+)
+from redline.ledger.log_commands import register as register_log
 
 if TYPE_CHECKING:
     from redline.ledger.chain import Entry
-    from redline.ledger.store import Ledger
-
-P = ParamSpec("P")
-R = TypeVar("R")
-
-_WIDTH = None if sys.stdout.isatty() else 140
-out = Console(highlight=False, soft_wrap=True, width=_WIDTH)
-err = Console(stderr=True, highlight=False, soft_wrap=True, width=_WIDTH)
-
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print as JSON.")]
-
-
-def _print_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, indent=2, default=str) + "\n")
-
-
-def _guard(fn: Callable[P, R]) -> Callable[P, R]:
-    """Turn a LedgerError into one message on stderr and exit status 1."""
-
-    @functools.wraps(fn)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        from redline.ledger.errors import LedgerError
-        from redline.ledger.transparency import Inconsistent
-
-        try:
-            return fn(*args, **kwargs)
-        except Inconsistent as exc:
-            err.print(f"error: {exc}", markup=False)
-            raise typer.Exit(5) from None
-        except LedgerError as exc:
-            err.print(f"error: {exc}", markup=False)
-            raise typer.Exit(1) from None
-        except OSError as exc:
-            err.print(f"error: {exc}", markup=False)
-            raise typer.Exit(1) from None
-        except Exception as exc:
-            from sqlalchemy.exc import DBAPIError, SQLAlchemyError
-
-            if not isinstance(exc, SQLAlchemyError):
-                raise
-            detail = exc.orig if isinstance(exc, DBAPIError) else exc
-            err.print(f"error: database: {detail}".splitlines()[0], markup=False)
-            raise typer.Exit(1) from None
-
-    return wrapper
-
-
-@contextmanager
-def _ledger(create: bool = False) -> Iterator[Ledger]:
-    from redline.ledger.store import open_ledger
-
-    ledger = open_ledger(create=create)
-    try:
-        yield ledger
-    finally:
-        ledger.close()
 
 
 def _write(path: Path, text: str) -> None:
@@ -341,16 +292,6 @@ EXIT_INCONSISTENT = 5
 """``redline verify``'s exit codes (docs/cli.md): 0 intact; 1 chain broken (or an
 error); 3 evidence altered; 4 evidence unavailable on this machine, chain intact;
 5 the ledger does not extend a checkpoint (rollback or fork)."""
-
-
-def _parse_witness(value: str) -> tuple[str, Any]:
-    from redline.ledger.errors import LedgerError
-    from redline.ledger.keys import read_public_pem
-
-    name, sep, path = value.partition("=")
-    if not sep or not name or not path:
-        raise LedgerError(f"--witness expects NAME=PUBLIC_KEY.pem, got {value!r}")
-    return name, read_public_pem(Path(path))
 
 
 @_guard
@@ -622,6 +563,4 @@ def register(app: typer.Typer) -> None:
     app.command("attest")(attest)
     app.command("verify-attestation")(verify_attestation)
     app.command("log")(log)
-    from redline.ledger.log_commands import register as register_log
-
     register_log(app)

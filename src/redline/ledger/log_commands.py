@@ -15,15 +15,15 @@ from typing import Annotated, Any
 
 import typer
 
-from redline.ledger.commands import (
+from redline.ledger.cli_support import (
     JsonOpt,
     _guard,
     _ledger,
     _parse_witness,
     _print_json,
-    _write,
     err,
     out,
+    write_text,
 )
 
 
@@ -40,7 +40,7 @@ def _emit(text: str, out_file: Path | None) -> None:
     if out_file is None:
         sys.stdout.write(text)
     else:
-        _write(out_file, text)
+        write_text(out_file, text)
         err.print(f"wrote {out_file}", markup=False)
 
 

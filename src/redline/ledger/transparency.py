@@ -26,6 +26,7 @@ from sqlalchemy import select
 from redline.ledger import merkle
 from redline.ledger.chain import Entry, canonical_text, entry_hash, now
 from redline.ledger.errors import LedgerError
+from redline.ledger.keys import ensure_registered
 from redline.ledger.note import (
     Checkpoint,
     Note,
@@ -75,8 +76,6 @@ def origin_of(ledger: Ledger) -> str:
 
 def make_checkpoint(ledger: Ledger, key: LocalKey) -> str:
     """Sign the current tree head and keep it in the ledger's checkpoint table."""
-    from redline.ledger.keys import ensure_registered
-
     ensure_registered(ledger, key)
     origin = origin_of(ledger)
     with ledger.tree() as (size, tree):
