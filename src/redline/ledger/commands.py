@@ -524,6 +524,10 @@ def _summary(e: Entry) -> str:
         return f"{d.get('role')} on decision {str(d.get('decision'))[:12]}{extra}"
     if e.kind == "review_comment":
         return f"on {str(d.get('subject'))[:12]}: {str(d.get('text'))[:60]}"
+    if e.kind == "roster":
+        roles = d.get("roles", {})
+        bound = ", ".join(f"{r}: {len(k)} key(s)" for r, k in sorted(roles.items()))
+        return f"{bound}; authority {', '.join(d.get('authority', []))}"
     return ""
 
 

@@ -304,7 +304,9 @@ def verify_published(
 
     proofs = site / "ledger" / "proofs"
     ref = decision_id.lower()
-    matches = sorted(proofs.glob(f"{ref}*.json")) if len(ref) >= 6 else []
+    if len(ref) < 6 or any(c not in "0123456789abcdef" for c in ref):
+        raise LedgerError(f"{decision_id!r} is not a decision id (6 or more hex digits)")
+    matches = sorted(proofs.glob(f"{ref}*.json"))
     if len(matches) != 1:
         raise LedgerError(f"{site}: no single published decision {decision_id} in {proofs}")
     cp_file = site / "ledger" / "checkpoint.txt"

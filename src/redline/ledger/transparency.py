@@ -81,19 +81,23 @@ def make_checkpoint(ledger: Ledger, key: LocalKey) -> str:
     with ledger.tree() as (size, tree):
         cp = Checkpoint(origin, size, tree.root(size))
     text = Note(cp.text(), (sign_note(cp.text(), origin, key),)).encode()
-    store_checkpoint(ledger, text, replace=True)
+    store_checkpoint(ledger, text)
     return text
 
 
-def store_checkpoint(ledger: Ledger, text: str, *, replace: bool = False) -> None:
-    """Keep a checkpoint note; with cosignatures for a known one, merge their lines."""
+def store_checkpoint(ledger: Ledger, text: str) -> None:
+    """Keep a checkpoint note; with cosignatures for a known one, merge their lines.
+
+    A different checkpoint of a size already recorded is refused (:class:`Inconsistent`):
+    the log signed two different trees of one size, so it was rolled back and regrown.
+    """
     note = parse_note(text)
     cp = parse_checkpoint(note.text)
     with ledger.engine.begin() as conn:
         row = conn.execute(select(CP.c.note).where(CP.c.size == cp.size)).first()
         if row is not None:
             old = parse_note(row[0])
-            if old.text != note.text and not replace:
+            if old.text != note.text:
                 raise Inconsistent(
                     f"a different checkpoint of size {cp.size} is already recorded: a fork"
                 )
