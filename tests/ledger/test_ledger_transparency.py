@@ -8,6 +8,7 @@ import base64
 import json
 import shutil
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -138,32 +139,36 @@ def test_a_fork_shown_to_two_witnesses_is_caught(recorded: str, isolated: Path) 
     assert "FORK: the ledger's first 7 entries have root" in err
 
 
-def _rewrite(isolated: Path, seq: int, change: dict[str, object]) -> None:
-    """What an operator with the database and every key can do: rewrite an entry and
-    re-chain, re-sign and re-tree everything after it, consistently."""
+Row = tuple[str, str, str, str, dict[str, object]]  # time, kind, actor, key_id, payload
+
+
+def _rebuild(isolated: Path, mutate: Callable[[list[Row]], list[Row]]) -> None:
+    """What an operator with the database and every key can do: rewrite the entries
+    (edit, delete, reorder, insert) and re-number, re-chain, re-sign and re-tree them
+    all, consistently."""
+    from redline.ledger.chain import Entry
+
     kr = Keyring()
     con = sqlite3.connect(_db(isolated))
     for t in ("ledger_entries_no_update", "ledger_entries_no_delete"):
         con.execute(f"DROP TRIGGER {t}")
-    rows = con.execute("SELECT seq, time, kind, actor, key_id, payload FROM ledger_entries "
-                       "ORDER BY seq").fetchall()  # fmt: skip
+    rows = con.execute(
+        "SELECT time, kind, actor, key_id, payload FROM ledger_entries ORDER BY seq"
+    ).fetchall()
+    times = [r[0] for r in rows]
+    new = mutate([(t, k, a, kid, json.loads(p)) for t, k, a, kid, p in rows])
+    times = sorted(times + [times[-1]] * max(0, len(new) - len(times)))[: len(new)]
     con.execute("DELETE FROM ledger_entries")
     con.execute("DELETE FROM ledger_tree_nodes")
-    prev = "0" * 64
-    from redline.ledger.chain import Entry
-
-    made = []
-    for s, t, kind, actor, key_id, payload in rows:
-        data = json.loads(payload)
-        if s == seq:
-            data.update(change)
+    prev, made = "0" * 64, []
+    for seq, ((_, kind, actor, key_id, data), t) in enumerate(zip(new, times, strict=True), 1):
         text = canonical_text(data)
-        h = entry_hash(seq=s, time=t, kind=kind, actor=actor, key_id=key_id, payload=text,
+        h = entry_hash(seq=seq, time=t, kind=kind, actor=actor, key_id=key_id, payload=text,
                        prev_hash=prev)  # fmt: skip
         sig = kr.load(actor).sign(bytes.fromhex(h)).hex()
-        made.append(Entry(s, t, kind, actor, key_id, text, prev, h, sig))
+        made.append(Entry(seq, t, kind, actor, key_id, text, prev, h, sig))
         con.execute("INSERT INTO ledger_entries VALUES (?,?,?,?,?,?,?,?,?)",
-                    (s, t, kind, actor, key_id, text, prev, h, sig))  # fmt: skip
+                    (seq, t, kind, actor, key_id, text, prev, h, sig))  # fmt: skip
         prev = h
     for r in new_nodes(0, [entry_leaf(e) for e in made], None):
         con.execute("INSERT INTO ledger_tree_nodes VALUES (?,?,?)",
@@ -172,15 +177,37 @@ def _rewrite(isolated: Path, seq: int, change: dict[str, object]) -> None:
     con.close()
 
 
+def _edit(rows: list[Row]) -> list[Row]:
+    t, k, a, kid, d = rows[4]
+    return [*rows[:4], (t, k, a, kid, {**d, "note": "rewritten"}), *rows[5:]]
+
+
+def _insert(rows: list[Row]) -> list[Row]:
+    alice = rows[0]
+    comment = (alice[0], "review_comment", "alice", alice[3], {"subject": "0" * 64, "text": "x"})
+    return [*rows[:4], comment, *rows[4:]]
+
+
+REWRITES: dict[str, Callable[[list[Row]], list[Row]]] = {
+    "edited": _edit,
+    "deleted": lambda rows: [*rows[:3], *rows[4:]],  # the framework entry
+    "reordered": lambda rows: [rows[0], rows[2], rows[1], *rows[3:]],
+    "inserted": _insert,
+    "truncated": lambda rows: rows[:5],
+}
+
+
+@pytest.mark.parametrize("how", sorted(REWRITES))
 def test_a_consistent_rewrite_passes_the_chain_but_not_a_checkpoint(
-    recorded: str, isolated: Path
+    recorded: str, isolated: Path, how: str
 ) -> None:
     cp = _checkpoint(isolated, "cp.txt")
     _cosign(isolated, cp, "witness1")
-    _rewrite(isolated, 5, {"note": "rewritten"})
-    run("verify")  # the chain alone cannot tell: every hash and signature holds
-    err = run("verify", "--checkpoint", str(cp.with_suffix(".witness1")), code=5)
-    assert "FORK" in err
+    _rebuild(isolated, REWRITES[how])
+    run("verify", "--skip-evidence")  # every hash, link and signature holds
+    err = run("verify", "--skip-evidence", "--checkpoint", str(cp.with_suffix(".witness1")),
+              code=5)  # fmt: skip
+    assert ("ROLLBACK" if how in ("deleted", "truncated") else "FORK") in err
 
 
 def test_stored_tree_nodes_that_lie_are_caught(recorded: str, isolated: Path) -> None:
