@@ -399,3 +399,23 @@ def test_tree_checkpoints_and_roster_on_postgresql(pg_url: str, isolated: Path) 
         assert check_checkpoint(lg, text, Trust(log=admin.public)).current_size == 45
         cp = open_checkpoint(text, Trust(log=admin.public))
         assert verify_inclusion_bundle(inclusion_bundle(lg, 17, cp.size), cp).seq == 17
+
+
+def test_migration_0003_backfills_the_tree_of_an_existing_ledger(
+    recorded: str, isolated: Path
+) -> None:
+    from redline.ledger.verify import verify_ledger
+
+    with open_ledger() as lg:
+        before = verify_ledger(lg).root_hash
+    con = sqlite3.connect(_db(isolated))
+    con.execute("DROP TABLE ledger_tree_nodes")
+    con.execute("DROP TABLE ledger_checkpoints")
+    con.execute("UPDATE alembic_version SET version_num = '0002'")
+    con.commit()
+    con.close()
+    with open_ledger() as lg:  # upgrades to 0003, computing the tree from the entries
+        report = verify_ledger(lg)
+        assert report.ok and report.root_hash == before
+        with lg.tree() as (size, tree):
+            assert size == 6 and tree.root(size).hex() == before
