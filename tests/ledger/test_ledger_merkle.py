@@ -210,3 +210,30 @@ def test_checkpoint_round_trip_and_cosignature() -> None:
         N.verify_cosignature(again, "witness.example/w1", log.public)
     with pytest.raises(N.NoteError):
         N.parse_checkpoint("example.org/log\n007\n" + base64.b64encode(ROOTS[0]).decode() + "\n")
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(1, 200), st.data())
+def test_agrees_with_pymerkle_an_independent_implementation(n: int, data: st.DataObject) -> None:
+    """pymerkle (PyPI, RFC 9162 hashing) builds the same roots and inclusion paths.
+
+    Its proofs carry the leaf as the first path element and its own direction bits;
+    the sibling hashes after it are RFC 9162's audit path.
+    """
+    import warnings
+
+    from pymerkle import InmemoryTree
+
+    entries = [i.to_bytes(4, "big") for i in range(n)]
+    theirs = InmemoryTree(algorithm="sha256")
+    for e in entries:
+        theirs.append_entry(e)
+    leaves = [M.leaf_hash(e) for e in entries]
+    ours = M.memory_subtree(leaves)
+    m = data.draw(st.integers(1, n))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        assert theirs.get_state(m) == M.root_of(leaves[:m]) == ours(0, m)
+    i = data.draw(st.integers(0, n - 1))
+    path = [bytes.fromhex(h) for h in theirs.prove_inclusion(i + 1, n).serialize()["path"]]
+    assert path[0] == leaves[i] and path[1:] == M.inclusion_proof(i, n, ours)

@@ -16,10 +16,16 @@ does today's log extend the one I saw?
 * Proof *verification* (§2.1.3.2, §2.1.4.2) is the RFC's iterative algorithm, which a
   verifier re-implements in a few lines; it needs nothing but hashes.
 
-No maintained PyPI package offers both proofs for generation and verification
-(sigstore-python verifies Rekor inclusion proofs only, in a private module), so this
-is the RFC written out; the tests check it against transparency-dev/merkle's
-published vectors and with property tests.
+Why not a library: pymerkle (PyPI) implements RFC 9162 trees and proofs, but it
+computes subtree hashes from the leaves (cached per process, so each short-lived
+CLI call would read up to half the leaves for a proof at 10^6), keeps leaves in its
+own in-memory or SQLite store, and writes proofs in a format of its own (the leaf
+first, with direction bits). The ledger needs the nodes in its own database
+(SQLite or PostgreSQL, written in the append transaction) and RFC 9162 audit paths
+that other transparency tooling reads. sigstore-python only verifies Rekor
+inclusion proofs, in a private module. So this is the RFC written out; the tests
+check it against transparency-dev/merkle's published vectors, against pymerkle as
+an independent implementation, and with property tests.
 """
 
 from __future__ import annotations
