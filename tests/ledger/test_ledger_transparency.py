@@ -419,3 +419,50 @@ def test_migration_0003_backfills_the_tree_of_an_existing_ledger(
         assert report.ok and report.root_hash == before
         with lg.tree() as (size, tree):
             assert size == 6 and tree.root(size).hex() == before
+
+
+def test_every_transparency_command_has_help() -> None:
+    for cmd in (["checkpoint"], ["proof"], ["proof", "inclusion"], ["proof", "consistency"],
+                ["witness"], ["witness", "cosign"], ["roster"], ["roster", "set"],
+                ["roster", "show"], ["verify-inclusion"], ["verify-published"]):  # fmt: skip
+        assert "Usage:" in run(*cmd, "--help")
+
+
+def test_recording_cosignatures_merges_them(recorded: str, isolated: Path) -> None:
+    from redline.ledger.note import parse_note
+
+    cp = _checkpoint(isolated, "cp.txt")
+    for w in ("witness1", "witness2"):
+        _cosign(isolated, cp, w)
+        merged = run("checkpoint", "--add", str(cp.with_suffix(f".{w}")))
+    assert len(parse_note(merged).signatures) == 3
+    run("verify", "--checkpoint", str(cp), "--log-key", str(isolated / "alice.pem"))
+    both = isolated / "both.txt"
+    both.write_text(merged)
+    run("verify", "--checkpoint", str(both),
+        "--witness", f"witness1={isolated / 'witness1.pem'}",
+        "--witness", f"witness2={isolated / 'witness2.pem'}")  # fmt: skip
+    lines = merged.splitlines(keepends=True)
+    w1 = next(i for i, line in enumerate(lines) if line.startswith("\u2014 witness1 "))
+    blob = bytearray(base64.b64decode(lines[w1].split(" ")[2]))
+    blob[-1] ^= 1  # one bit of the Ed25519 signature
+    lines[w1] = f"\u2014 witness1 {base64.b64encode(bytes(blob)).decode()}\n"
+    bad = isolated / "bad.txt"
+    bad.write_text("".join(lines))
+    assert "cosignature of witness witness1 does not verify" in run(
+        "verify",
+        "--checkpoint",
+        str(bad),
+        "--witness",
+        f"witness1={isolated / 'witness1.pem'}",
+        code=1,
+    )
+    # A cosignature checked with the wrong key for that witness name is not found.
+    assert "no cosignature of witness witness1" in run(
+        "verify",
+        "--checkpoint",
+        str(both),
+        "--witness",
+        f"witness1={isolated / 'witness2.pem'}",
+        code=1,
+    )

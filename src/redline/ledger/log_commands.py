@@ -64,14 +64,19 @@ def checkpoint(
     """
     from redline.ledger.errors import LedgerError
     from redline.ledger.keys import Keyring
-    from redline.ledger.transparency import latest_checkpoint, make_checkpoint, store_checkpoint
+    from redline.ledger.note import parse_checkpoint, parse_note
+    from redline.ledger.transparency import (
+        make_checkpoint,
+        recorded_checkpoint,
+        store_checkpoint,
+    )
 
     with _ledger() as ledger:
         if add is not None:
             text = _read(add).decode("utf-8", "replace")
             store_checkpoint(ledger, text)
-            merged = latest_checkpoint(ledger, cosigned=True)
-            _emit(merged or text, out_file)
+            size = parse_checkpoint(parse_note(text, str(add)).text, str(add)).size
+            _emit(recorded_checkpoint(ledger, size) or text, out_file)
             return
         if key is None:
             raise LedgerError("--key is required: the registered key that signs checkpoints")

@@ -109,6 +109,13 @@ def store_checkpoint(ledger: Ledger, text: str) -> None:
         conn.execute(CP.insert().values(size=cp.size, note=note.encode(), created=now()))
 
 
+def recorded_checkpoint(ledger: Ledger, size: int) -> str | None:
+    """The recorded checkpoint of ``size``, with every cosignature gathered for it."""
+    with ledger.engine.connect() as conn:
+        row = conn.execute(select(CP.c.note).where(CP.c.size == size)).first()
+    return None if row is None else str(row[0])
+
+
 def latest_checkpoint(ledger: Ledger, *, cosigned: bool = False) -> str | None:
     """The largest recorded checkpoint (with more than the log's signature if asked)."""
     with ledger.engine.connect() as conn:

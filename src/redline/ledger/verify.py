@@ -280,9 +280,10 @@ def _check_evidence(
         if not isinstance(digest, str):
             raise _Stop(seq, "an evidence item has no sha256")
         status = seen.get(digest)
+        first = status is None
         if status is None:
             status = seen[digest] = ledger.evidence.check(digest)
-        if status == "missing":
+        if status == "missing" and first:
             # Absent here is not altered: the store may live on another machine.
             missing.append((seq, str(name), digest))
         elif status == "mismatch":
