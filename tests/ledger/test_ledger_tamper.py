@@ -326,10 +326,17 @@ def test_changed_or_missing_evidence_is_found(base: Base, tmp_path: Path, how: s
     else:
         target.unlink()
     report = _verify(tmp_path / "ws")
-    assert report.problem is not None
-    assert report.problem.seq in range(base.decision_seq - 3, base.decision_seq + 1)
-    assert ("does not match" if how == "edit" else "missing") in report.problem.message
-    assert target.name[:12] in report.problem.message
+    assert not report.ok
+    window = range(base.decision_seq - 3, base.decision_seq + 1)
+    if how == "edit":
+        assert report.problem is not None and report.status == "evidence_altered"
+        assert report.problem.seq in window
+        assert "does not match" in report.problem.message
+        assert target.name[:12] in report.problem.message
+    else:  # absent is not altered: the chain verifies, the file is reported unavailable
+        assert report.problem is None and report.status == "evidence_unavailable"
+        seq, _name, digest = report.evidence_missing[0]
+        assert seq in window and digest == target.name
 
 
 def test_parallel_signature_checks_name_the_same_first_bad_entry(

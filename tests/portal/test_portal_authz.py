@@ -58,6 +58,8 @@ MATRIX: dict[tuple[str, str], tuple[set[str], dict[str, str]]] = {
     ("GET", "/site/{rel:path}"): (EVERYONE, {}),
     ("GET", "/registry-site/{rel:path}"): (EVERYONE, {}),
     ("GET", "/static/{name}"): (EVERYONE, {}),
+    ("GET", "/ledger/checkpoint"): (SIGNED_IN, {}),
+    ("POST", "/ledger/cosignature"): ({"reviewer", "reviewer2"}, {"note": "not a note"}),
 }
 
 

@@ -20,6 +20,7 @@ import binascii
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import PurePosixPath, PureWindowsPath
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature
@@ -28,9 +29,11 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from redline.ledger.chain import EntryKind, canonical_json, is_hex64, now
 from redline.ledger.errors import LedgerError
 from redline.ledger.keys import LocalKey, ensure_registered
+from redline.ledger.note import parse_checkpoint, parse_note
 from redline.ledger.rules import key_id_of, public_raw
 from redline.ledger.signoff import decision_status, resolve_decision
 from redline.ledger.store import Ledger
+from redline.ledger.transparency import inclusion_bundle, latest_checkpoint
 
 STATEMENT_TYPE = "https://in-toto.io/Statement/v1"
 PAYLOAD_TYPE = "application/vnd.in-toto+json"
@@ -88,10 +91,11 @@ def build_statement(ledger: Ledger, decision_id: str) -> dict[str, Any]:
             break
     results_item = a["evidence"][0]
     subjects = [
-        {"name": fw_file, "digest": {"sha256": framework["sha256"]}},
-        {"name": results_item["name"], "digest": {"sha256": a["results_sha256"]}},
-        *({"name": log["name"], "digest": {"sha256": log["sha256"]}} for log in a["logs"]),
-    ]
+        {"name": subject_name(fw_file), "digest": {"sha256": framework["sha256"]}},
+        {"name": subject_name(results_item["name"]), "digest": {"sha256": a["results_sha256"]}},
+        *({"name": subject_name(log["name"]), "digest": {"sha256": log["sha256"]}}
+          for log in a["logs"]),
+    ]  # fmt: skip
     document = json.loads(ledger.evidence.read(data["decision_sha256"]))
     status = decision_status(ledger, entry.hash)
     head = ledger.head()
@@ -115,6 +119,7 @@ def build_statement(ledger: Ledger, decision_id: str) -> dict[str, Any]:
         "ledger": {
             "decision_entry": {"seq": entry.seq, "hash": entry.hash},
             "head": {"seq": head.seq, "hash": head.hash},
+            "transparency": _transparency(ledger, entry.seq),
         },
         "attested_at": now(),
     }
@@ -124,6 +129,26 @@ def build_statement(ledger: Ledger, decision_id: str) -> dict[str, Any]:
         "predicateType": PREDICATE_TYPE,
         "predicate": predicate,
     }
+
+
+def subject_name(name: str) -> str:
+    """A subject's name as a relative POSIX path: never where a file lay on one machine."""
+    p = PurePosixPath(str(name).replace("\\", "/"))
+    if p.is_absolute() or ".." in p.parts or PureWindowsPath(str(name)).drive:
+        return p.name
+    return str(p)
+
+
+def _transparency(ledger: Ledger, seq: int) -> dict[str, Any] | None:
+    """The latest checkpoint (cosigned if any) that covers the entry, and the entry's
+    inclusion proof under it: enough to check the decision is in the log offline."""
+    text = latest_checkpoint(ledger, cosigned=True) or latest_checkpoint(ledger)
+    if text is None:
+        return None
+    size = parse_checkpoint(parse_note(text).text).size
+    if size < seq:
+        return None
+    return {"checkpoint": text, "inclusion": inclusion_bundle(ledger, seq, size)}
 
 
 def attest_decision(ledger: Ledger, decision_id: str, key: LocalKey) -> dict[str, Any]:
@@ -146,9 +171,7 @@ class VerifiedAttestation:
         return [(s.get("name", ""), s["digest"]["sha256"]) for s in self.statement["subject"]]
 
 
-def verify_envelope(
-    envelope: Mapping[str, Any], public: Ed25519PublicKey
-) -> tuple[str, bytes]:
+def verify_envelope(envelope: Mapping[str, Any], public: Ed25519PublicKey) -> tuple[str, bytes]:
     """Check a DSSE envelope's signature; return (payloadType, payload).
 
     Every signature is tried with the key: DSSE keyids are hints, not authenticated.

@@ -33,7 +33,7 @@ _HEX64_RE = re.compile(r"^[0-9a-f]{64}$")
 # the two characters it escapes. Everything else goes through the library.
 # fullmatch, not ^...$: "$" also matches before a trailing newline, which would let
 # "kind\n" skip escaping and break canonical form (found by a property test).
-_PLAIN_RE = re.compile(r'[ !#-\[\]-~]*')
+_PLAIN_RE = re.compile(r"[ !#-\[\]-~]*")
 
 
 class EntryKind(StrEnum):
@@ -46,6 +46,7 @@ class EntryKind(StrEnum):
     REVIEW_COMMENT = "review_comment"
     KEY_REGISTERED = "key_registered"
     KEY_REVOKED = "key_revoked"
+    ROSTER = "roster"
 
 
 KINDS = frozenset(k.value for k in EntryKind)

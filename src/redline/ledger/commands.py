@@ -7,74 +7,29 @@ Every command prints an error as one line and exits 1; nothing is half-written
 
 from __future__ import annotations
 
-import functools
 import json
 import sys
 from collections import deque
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
+
+from redline.ledger.cli_support import (
+    JsonOpt,
+    _guard,
+    _ledger,
+    _parse_witness,
+    _print_json,
+    err,
+    out,
+)
+from redline.ledger.log_commands import register as register_log
 
 from redline._io import atomic_write
 
 if TYPE_CHECKING:
     from redline.ledger.chain import Entry
-    from redline.ledger.store import Ledger
-
-P = ParamSpec("P")
-R = TypeVar("R")
-
-_WIDTH = None if sys.stdout.isatty() else 140
-out = Console(highlight=False, soft_wrap=True, width=_WIDTH)
-err = Console(stderr=True, highlight=False, soft_wrap=True, width=_WIDTH)
-
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print as JSON.")]
-
-
-def _print_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, indent=2, default=str) + "\n")
-
-
-def _guard(fn: Callable[P, R]) -> Callable[P, R]:
-    """Turn a LedgerError into one message on stderr and exit status 1."""
-
-    @functools.wraps(fn)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        from redline.ledger.errors import LedgerError
-
-        try:
-            return fn(*args, **kwargs)
-        except LedgerError as exc:
-            err.print(f"error: {exc}", markup=False)
-            raise typer.Exit(1) from None
-        except OSError as exc:
-            err.print(f"error: {exc}", markup=False)
-            raise typer.Exit(1) from None
-        except Exception as exc:
-            from sqlalchemy.exc import DBAPIError, SQLAlchemyError
-
-            if not isinstance(exc, SQLAlchemyError):
-                raise
-            detail = exc.orig if isinstance(exc, DBAPIError) else exc
-            err.print(f"error: database: {detail}".splitlines()[0], markup=False)
-            raise typer.Exit(1) from None
-
-    return wrapper
-
-
-@contextmanager
-def _ledger(create: bool = False) -> Iterator[Ledger]:
-    from redline.ledger.store import open_ledger
-
-    ledger = open_ledger(create=create)
-    try:
-        yield ledger
-    finally:
-        ledger.close()
 
 
 # ----------------------------------------------------------------------- keys
@@ -95,6 +50,14 @@ def keys_create(
         str | None,
         typer.Option("--by", help="Your registered key that admits the new one to the ledger."),
     ] = None,
+    encrypt: Annotated[
+        bool | None,
+        typer.Option(
+            "--encrypt/--no-encrypt",
+            help="Encrypt the key file with a passphrase ($REDLINE_KEY_PASSPHRASE, "
+            "$REDLINE_KEY_PASSPHRASE_FD, or asked). Default: when one is set.",
+        ),
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Create a private key (in your config directory, mode 0600) and register it.
@@ -105,7 +68,7 @@ def keys_create(
 
     kr = Keyring()
     with _ledger(create=True) as ledger:
-        key, entry = create_key(ledger, name, by=by, keyring=kr)
+        key, entry = create_key(ledger, name, by=by, keyring=kr, encrypt=encrypt)
         note = None if entry else not_registered_message(ledger, name)
     if as_json:
         _print_json(
@@ -258,8 +221,8 @@ def sign(
         )
         return
     what = "with dissent " if dissent else ""
-    waiting = "final" if status.final else "not final: waiting for " + ", ".join(
-        status.missing_roles
+    waiting = (
+        "final" if status.final else "not final: waiting for " + ", ".join(status.missing_roles)
     )
     out.print(
         f"signed decision {status.decision_id[:12]} as {role} {what}(entry {entry.seq}); {waiting}",
@@ -318,6 +281,15 @@ def _parse_anchor(value: str) -> tuple[int, str]:
     return int(seq), h.lower()
 
 
+EXIT_BROKEN = 1
+EXIT_EVIDENCE_ALTERED = 3
+EXIT_EVIDENCE_UNAVAILABLE = 4
+EXIT_INCONSISTENT = 5
+"""``redline verify``'s exit codes (docs/cli.md): 0 intact; 1 chain broken (or an
+error); 3 evidence altered; 4 evidence unavailable on this machine, chain intact;
+5 the ledger does not extend a checkpoint (rollback or fork)."""
+
+
 @_guard
 def verify(
     as_json: JsonOpt = False,
@@ -328,34 +300,102 @@ def verify(
             help="SEQ:HASH of an entry published earlier; catches truncation and rewrites.",
         ),
     ] = None,
+    checkpoint: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--checkpoint",
+            help="A checkpoint you kept (repeatable): the ledger must extend it (exit 5 if not).",
+        ),
+    ] = None,
+    log_key: Annotated[
+        Path | None,
+        typer.Option(
+            "--log-key", help="The log's public key (PEM): checkpoints must be signed by it."
+        ),
+    ] = None,
+    witness: Annotated[
+        list[str] | None,
+        typer.Option("--witness", help="NAME=PEM of a witness whose cosignature is required."),
+    ] = None,
     skip_evidence: Annotated[
         bool, typer.Option("--skip-evidence", help="Do not check the evidence files.")
     ] = False,
 ) -> None:
-    """Verify the whole ledger: hashes, links, sequence, signatures, keys, evidence.
+    """Verify the whole ledger: hashes, links, sequence, signatures, keys and roster,
+    the Merkle tree, evidence, and consistency with checkpoints you kept.
 
-    Exit 0 when intact; 1 naming the first bad entry otherwise.
+    Exit 0 intact; 1 chain broken; 3 evidence altered; 4 evidence not available on
+    this machine (chain intact); 5 not consistent with a checkpoint (rollback, fork).
     """
+    from redline.ledger.keys import read_public_pem
+    from redline.ledger.transparency import Inconsistent, Trust, check_checkpoint
     from redline.ledger.verify import verify_ledger
 
     anchors = [_parse_anchor(a) for a in anchor or []]
+    trust = Trust(
+        log=read_public_pem(log_key) if log_key else None,
+        witnesses=[_parse_witness(w) for w in witness or []],
+    )
+    checks: list[dict[str, Any]] = []
+    inconsistent: str | None = None
     with _ledger() as ledger:
         report = verify_ledger(ledger, check_evidence=not skip_evidence, anchors=anchors)
         where = ledger.location
+        evidence_root = ledger.evidence.root
+        if report.problem is None:
+            for cp_file in checkpoint or []:
+                try:
+                    data = cp_file.read_bytes()
+                except OSError as exc:
+                    from redline.ledger.errors import LedgerError
+
+                    raise LedgerError(f"{cp_file}: {exc.strerror or exc}") from None
+                try:
+                    res = check_checkpoint(ledger, data, trust, str(cp_file))
+                except Inconsistent as exc:
+                    inconsistent = str(exc)
+                    break
+                checks.append({"file": str(cp_file), "size": res.checkpoint.size,
+                               "current_size": res.current_size})  # fmt: skip
+    status = "inconsistent" if inconsistent else report.status
+    code = {
+        "intact": 0,
+        "broken": EXIT_BROKEN,
+        "evidence_altered": EXIT_EVIDENCE_ALTERED,
+        "evidence_unavailable": EXIT_EVIDENCE_UNAVAILABLE,
+        "inconsistent": EXIT_INCONSISTENT,
+    }[status]
     if as_json:
-        _print_json({"ledger": where, **report.as_dict()})
-    elif report.problem is None:
-        head = f"head {report.head_seq} {report.head_hash}" if report.head_seq else "empty"
-        out.print(
-            f"ledger intact: {report.entries} entries, {head}; "
-            f"{report.evidence_checked} evidence files checked ({where})",
-            markup=False,
-        )
-    else:
-        err.print(f"ledger BROKEN at entry {report.problem.seq}: {report.problem.message}",
+        _print_json({"ledger": where, **report.as_dict(), "status": status,
+                     "checkpoints": checks, "inconsistent": inconsistent})  # fmt: skip
+        raise typer.Exit(code)
+    if report.problem is not None:
+        what = "evidence ALTERED" if status == "evidence_altered" else "ledger BROKEN"
+        err.print(f"{what} at entry {report.problem.seq}: {report.problem.message}",
                   markup=False)  # fmt: skip
         err.print(f"({report.entries} entries before it verify; ledger at {where})", markup=False)
-    raise typer.Exit(0 if report.ok else 1)
+        raise typer.Exit(code)
+    head = f"head {report.head_seq} {report.head_hash}" if report.head_seq else "empty"
+    out.print(
+        f"ledger intact: {report.entries} entries, {head}; tree root {report.root_hash}; "
+        f"{report.evidence_checked} evidence files checked ({where})",
+        markup=False,
+    )
+    for c in checks:
+        out.print(f"extends checkpoint {c['file']} (size {c['size']} -> {c['current_size']})",
+                  markup=False)  # fmt: skip
+    if inconsistent:
+        err.print(f"NOT CONSISTENT with a checkpoint: {inconsistent}", markup=False)
+    elif report.evidence_missing:
+        seq, name, digest = report.evidence_missing[0]
+        err.print(
+            f"evidence UNAVAILABLE here: {len(report.evidence_missing)} evidence file(s) are "
+            f"not in {evidence_root} (first: {name} {digest[:12]}, entry {seq}); the chain "
+            "proves their digests, so this is not tampering: point REDLINE_EVIDENCE_DIR at "
+            "the store they were recorded in, or run where it is",
+            markup=False,
+        )
+    raise typer.Exit(code)
 
 
 @_guard
@@ -389,6 +429,18 @@ def verify_attestation(
         list[Path] | None,
         typer.Option("--artifact", help="A file that must be one of the subjects (repeatable)."),
     ] = None,
+    log_key: Annotated[
+        Path | None,
+        typer.Option(
+            "--log-key",
+            help="The log's public key (PEM): also check that the "
+            "decision is in the log, from the proof and checkpoint it carries.",
+        ),
+    ] = None,
+    witness: Annotated[
+        list[str] | None,
+        typer.Option("--witness", help="NAME=PEM of a witness whose cosignature is required."),
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Verify an attestation offline with the signer's public key. Exit 1 if invalid."""
@@ -410,8 +462,26 @@ def verify_attestation(
         if sha256_file(a) not in digests:
             raise LedgerError(f"{a} is not a subject of the attestation (digest not listed)")
     pred = result.statement["predicate"]
+    in_log = None
+    if log_key is not None:
+        from redline.ledger.transparency import Trust, open_checkpoint, verify_inclusion_bundle
+
+        t = pred.get("ledger", {}).get("transparency")
+        if not isinstance(t, dict):
+            raise LedgerError(
+                f"{file}: carries no inclusion proof (attested before any checkpoint covered "
+                "the decision); run redline checkpoint, then attest again"
+            )
+        trust = Trust(log=read_public_pem(log_key),
+                      witnesses=[_parse_witness(w) for w in witness or []])  # fmt: skip
+        cp = open_checkpoint(str(t.get("checkpoint", "")), trust, f"{file}: checkpoint")
+        proven = verify_inclusion_bundle(t.get("inclusion", {}), cp)
+        if proven.hash != pred.get("decision_id"):
+            raise LedgerError(f"{file}: the inclusion proof is for another entry")
+        in_log = {"origin": cp.origin, "tree_size": cp.size, "seq": proven.seq}
     if as_json:
-        _print_json({"valid": True, "key_id": result.key_id, "statement": result.statement})
+        _print_json({"valid": True, "key_id": result.key_id, "statement": result.statement,
+                     "in_log": in_log})  # fmt: skip
         return
     out.print(f"valid: signed by key {result.key_id[:12]}", markup=False)
     for name, digest in result.subjects:
@@ -424,6 +494,9 @@ def verify_attestation(
               markup=False)  # fmt: skip
     for a in artifact or []:
         out.print(f"  artifact {a}: matches a subject", markup=False)
+    if in_log is not None:
+        out.print(f"  in the log {in_log['origin']} at size {in_log['tree_size']} "
+                  f"(entry {in_log['seq']}): inclusion proof verifies", markup=False)  # fmt: skip
 
 
 def _summary(e: Entry) -> str:
@@ -436,14 +509,21 @@ def _summary(e: Entry) -> str:
     if e.kind == "assessment_recorded":
         return f"{d.get('model', {}).get('name')} on {d.get('framework', {}).get('id')}"
     if e.kind == "decision_made":
-        return "decision " + e.hash[:12] + ": " + ", ".join(
-            f"{v['action']}={v['verdict']}" for v in d.get("verdicts", [])
+        return (
+            "decision "
+            + e.hash[:12]
+            + ": "
+            + ", ".join(f"{v['action']}={v['verdict']}" for v in d.get("verdicts", []))
         )
     if e.kind == "sign_off":
         extra = " (dissent)" if d.get("dissent") else ""
         return f"{d.get('role')} on decision {str(d.get('decision'))[:12]}{extra}"
     if e.kind == "review_comment":
         return f"on {str(d.get('subject'))[:12]}: {str(d.get('text'))[:60]}"
+    if e.kind == "roster":
+        roles = d.get("roles", {})
+        bound = ", ".join(f"{r}: {len(k)} key(s)" for r, k in sorted(roles.items()))
+        return f"{bound}; authority {', '.join(d.get('authority', []))}"
     return ""
 
 
@@ -483,3 +563,4 @@ def register(app: typer.Typer) -> None:
     app.command("attest")(attest)
     app.command("verify-attestation")(verify_attestation)
     app.command("log")(log)
+    register_log(app)

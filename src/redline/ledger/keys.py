@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass
-from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -27,10 +25,11 @@ from redline.ledger.errors import LedgerError
 from redline.ledger.rules import (
     NAME_RE,
     KeyRecord,
-    key_id_of,
-    public_raw,
     registration_payload,
     revocation_payload,
+)
+from redline.ledger.rules import (
+    LocalKey as LocalKey,  # re-exported: callers import it from here
 )
 from redline.ledger.store import Ledger
 
@@ -73,27 +72,42 @@ def read_public_pem(path: Path) -> Ed25519PublicKey:
     return load_public_pem(data, str(path))
 
 
-@dataclass(frozen=True)
-class LocalKey:
-    """A private key the user holds, with the name it is filed under."""
+PASSPHRASE_ENV = "REDLINE_KEY_PASSPHRASE"
+PASSPHRASE_FD_ENV = "REDLINE_KEY_PASSPHRASE_FD"
+_fd_passphrase: bytes | None = None
 
-    name: str
-    private: Ed25519PrivateKey
 
-    @cached_property
-    def public(self) -> Ed25519PublicKey:
-        return self.private.public_key()
+def passphrase(*, prompt: str | None = None, confirm: bool = False) -> bytes | None:
+    """The passphrase for private keys: ``$REDLINE_KEY_PASSPHRASE``, else one line read
+    from the file descriptor ``$REDLINE_KEY_PASSPHRASE_FD`` (for CI secrets), else a
+    terminal prompt when ``prompt`` is given and stdin is a terminal; else None."""
+    global _fd_passphrase
+    value = os.environ.get(PASSPHRASE_ENV)
+    if value:
+        return value.encode("utf-8")
+    fd = os.environ.get(PASSPHRASE_FD_ENV)
+    if fd:
+        if _fd_passphrase is None:  # a pipe can be read once: keep what it gave
+            if not fd.isdigit():
+                raise LedgerError(f"{PASSPHRASE_FD_ENV}={fd!r} is not a file descriptor number")
+            try:
+                with os.fdopen(int(fd), "rb", closefd=False) as f:
+                    _fd_passphrase = f.readline().rstrip(b"\r\n")
+            except OSError as exc:
+                raise LedgerError(f"{PASSPHRASE_FD_ENV}={fd}: {exc.strerror or exc}") from None
+        if not _fd_passphrase:
+            raise LedgerError(f"{PASSPHRASE_FD_ENV}={fd}: read an empty passphrase")
+        return _fd_passphrase
+    if prompt is not None and sys.stdin.isatty():
+        import getpass
 
-    @cached_property
-    def public_raw(self) -> bytes:
-        return public_raw(self.public)
-
-    @cached_property
-    def key_id(self) -> str:
-        return key_id_of(self.public_raw)
-
-    def sign(self, message: bytes) -> bytes:
-        return self.private.sign(message)
+        first = getpass.getpass(prompt)
+        if confirm and getpass.getpass("again: ") != first:
+            raise LedgerError("the passphrases differ")
+        if not first:
+            raise LedgerError("an empty passphrase encrypts nothing")
+        return first.encode("utf-8")
+    return None
 
 
 def keys_dir() -> Path:
@@ -120,18 +134,36 @@ class Keyring:
     def exists(self, name: str) -> bool:
         return self.path(name).exists()
 
-    def create(self, name: str) -> LocalKey:
-        """Generate a key and file it; never overwrites, never leaves half a file."""
+    def create(self, name: str, *, encrypt: bool | None = None) -> LocalKey:
+        """Generate a key and file it; never overwrites, never leaves half a file.
+
+        The file is encrypted (PKCS #8, the ``cryptography`` package's best available
+        scheme) with :func:`passphrase` when ``encrypt`` is true, or when it is None
+        and a passphrase is configured in the environment.
+        """
         path = self.path(name)
         refusal = f"key {name!r} already exists at {path}; refusing to overwrite it"
         if path.exists():
             raise LedgerError(refusal)
         self.dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        secret = None
+        if encrypt is None:
+            secret = passphrase()
+        elif encrypt:
+            secret = passphrase(prompt=f"passphrase for new key {name}: ", confirm=True)
+            if secret is None:
+                raise LedgerError(
+                    f"to encrypt key {name!r} set {PASSPHRASE_ENV} or {PASSPHRASE_FD_ENV}, "
+                    "or run in a terminal"
+                )
         private = Ed25519PrivateKey.generate()
+        encryption: serialization.KeySerializationEncryption = (
+            serialization.BestAvailableEncryption(secret)
+            if secret
+            else serialization.NoEncryption()
+        )
         pem = private.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, encryption
         )
         tmp = self.dir / f".{name}.{os.getpid()}.tmp"
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -161,11 +193,26 @@ class Keyring:
                 f"create one with: redline keys create {name}"
             ) from None
         if sys.platform != "win32" and path.stat().st_mode & 0o077:
-            raise LedgerError(f"{path} is readable by other users; run: chmod 600 {path}")
+            raise LedgerError(
+                f"{path} is readable or writable by other users; run: chmod 600 {path}"
+            )
+        secret = None
+        if b"ENCRYPTED PRIVATE KEY" in data:
+            secret = passphrase(prompt=f"passphrase for key {name}: ")
+            if secret is None:
+                raise LedgerError(
+                    f"key {name!r} is encrypted: set {PASSPHRASE_ENV} or {PASSPHRASE_FD_ENV} "
+                    "(CI), or run in a terminal to be asked"
+                )
         try:
-            private = serialization.load_pem_private_key(data, password=None)
+            private = serialization.load_pem_private_key(data, password=secret)
         except (ValueError, TypeError):
-            raise LedgerError(f"{path}: not an unencrypted PEM private key") from None
+            what = (
+                "wrong passphrase, or not a PEM private key"
+                if secret
+                else ("not a PEM private key")
+            )
+            raise LedgerError(f"{path}: {what}") from None
         if not isinstance(private, Ed25519PrivateKey):
             raise LedgerError(f"{path}: not an Ed25519 private key")
         return LocalKey(name, private)
@@ -186,9 +233,7 @@ def _admission_hint(name: str) -> str:
     )
 
 
-def register_key(
-    ledger: Ledger, name: str, public: Ed25519PublicKey, by: LocalKey
-) -> Entry:
+def register_key(ledger: Ledger, name: str, public: Ed25519PublicKey, by: LocalKey) -> Entry:
     """Append a ``key_registered`` entry for ``public`` under ``name``, signed by ``by``.
 
     ``by`` is the key itself only for the first key of a ledger (the bootstrap).
@@ -198,7 +243,8 @@ def register_key(
 
 
 def create_key(ledger: Ledger, name: str, by: str | None = None,
-               keyring: Keyring | None = None) -> tuple[LocalKey, Entry | None]:  # fmt: skip
+               keyring: Keyring | None = None, *,
+               encrypt: bool | None = None) -> tuple[LocalKey, Entry | None]:  # fmt: skip
     """Create a private key and register it.
 
     In a ledger without keys the new key registers itself (the bootstrap); otherwise
@@ -209,7 +255,7 @@ def create_key(ledger: Ledger, name: str, by: str | None = None,
     check_name(name)
     registry = ledger.key_registry()
     admitter = kr.load(by) if by is not None else None
-    key = kr.create(name)
+    key = kr.create(name, encrypt=encrypt)
     if registry.keys and admitter is None:
         return key, None
     try:

@@ -6,6 +6,12 @@
 * An entry's actor is the registered name of the key that signed it.
 * A key revoked at entry N signs nothing valid after N. The last key that is not
   revoked cannot be revoked (the ledger would accept no further entries).
+* Roles are bound to keys by ``roster`` entries. The first roster is signed by the
+  key that set up the ledger (the bootstrap key of entry 1); every later one by a
+  key that holds one of the *authority* roles of the roster in force. Each roster
+  states the whole binding (role -> key ids) from its entry on, so rotation and
+  revocation of a role are new rosters. Once a ledger has a roster, a sign-off as
+  role R is valid only when its key is bound to R at that point of the chain.
 
 :class:`KeyRegistry` is fed entries in chain order by both :class:`~redline.ledger.
 store.Ledger` (before an append) and :func:`~redline.ledger.verify.verify_ledger`,
@@ -20,13 +26,17 @@ import dataclasses
 import functools
 import hashlib
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.ed25519 import (
+    Ed25519PrivateKey,
+    Ed25519PublicKey,
+)
 
 from redline.ledger.chain import EntryKind
 
@@ -51,12 +61,37 @@ def _public_key(raw: bytes) -> Ed25519PublicKey:
 def verify_signature(public: bytes, signature_hex: str, hash_hex: str) -> bool:
     """Whether ``signature_hex`` is ``public``'s Ed25519 signature over the raw hash."""
     try:
-        _public_key(public).verify(
-            bytes.fromhex(signature_hex), bytes.fromhex(hash_hex)
-        )
+        _public_key(public).verify(bytes.fromhex(signature_hex), bytes.fromhex(hash_hex))
     except (InvalidSignature, ValueError):
         return False
     return True
+
+
+@dataclass(frozen=True)
+class LocalKey:
+    """A private key the user holds, with the name it is filed under.
+
+    Here, beside the registry, because both the store (appending) and the keyring
+    (files on disk) need it and neither may import the other.
+    """
+
+    name: str
+    private: Ed25519PrivateKey
+
+    @cached_property
+    def public(self) -> Ed25519PublicKey:
+        return self.private.public_key()
+
+    @cached_property
+    def public_raw(self) -> bytes:
+        return public_raw(self.public)
+
+    @cached_property
+    def key_id(self) -> str:
+        return key_id_of(self.public_raw)
+
+    def sign(self, message: bytes) -> bytes:
+        return self.private.sign(message)
 
 
 class KeyProblem(Exception):
@@ -126,6 +161,41 @@ def revocation_payload(record: KeyRecord, reason: str | None) -> dict[str, Any]:
     return {"name": record.name, "key_id": record.key_id, "reason": reason}
 
 
+ROLE_RE = re.compile(r"^[^\x00-\x1f]{1,64}$")
+
+
+@dataclass(frozen=True)
+class Roster:
+    """Which keys may sign as which governance role, from entry ``seq`` on."""
+
+    seq: int
+    authority: tuple[str, ...]
+    roles: Mapping[str, frozenset[str]]
+
+    def holds(self, key_id: str, role: str) -> bool:
+        return key_id in self.roles.get(role, frozenset())
+
+    def is_authority(self, key_id: str) -> bool:
+        return any(self.holds(key_id, r) for r in self.authority)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "seq": self.seq,
+            "authority": list(self.authority),
+            "roles": {r: sorted(k) for r, k in sorted(self.roles.items())},
+        }
+
+
+def roster_payload(
+    roles: Mapping[str, Sequence[str]], authority: Sequence[str], note: str | None = None
+) -> dict[str, Any]:
+    return {
+        "authority": list(authority),
+        "roles": {r: sorted(set(k)) for r, k in sorted(roles.items())},
+        "note": note,
+    }
+
+
 def _field(payload: Mapping[str, Any], name: str) -> str:
     value = payload.get(name)
     if not isinstance(value, str):
@@ -145,12 +215,16 @@ class KeyRegistry:
         self.keys: dict[str, KeyRecord] = {}
         self._active_by_name: dict[str, str] = {}
         self.seq = 0
+        self.bootstrap: str | None = None  # key id of entry 1's key: the administrator
+        self.roster: Roster | None = None
 
     def copy(self) -> KeyRegistry:
         other = KeyRegistry()
         other.keys = {k: dataclasses.replace(v) for k, v in self.keys.items()}
         other._active_by_name = dict(self._active_by_name)
         other.seq = self.seq
+        other.bootstrap = self.bootstrap
+        other.roster = self.roster
         return other
 
     def by_name(self, name: str) -> KeyRecord | None:
@@ -163,23 +237,31 @@ class KeyRegistry:
     def active(self) -> list[KeyRecord]:
         return [k for k in self.keys.values() if k.active]
 
-    def admit(
-        self, kind: str, actor: str, key_id: str, payload: Mapping[str, Any] | None
-    ) -> bytes:
+    def admit(self, kind: str, actor: str, key_id: str, payload: Mapping[str, Any] | None) -> bytes:
         """The public key (raw) that must have signed this entry; KeyProblem if none may."""
         if kind == EntryKind.KEY_REGISTERED:
             assert payload is not None
             raw = self._check_registration(payload)
             if not self.keys:
                 if key_id != payload["key_id"] or actor != payload["name"]:
-                    raise KeyProblem(
-                        "the first key must sign its own registration (the bootstrap)"
-                    )
+                    raise KeyProblem("the first key must sign its own registration (the bootstrap)")
                 return raw
         elif kind == EntryKind.KEY_REVOKED:
             assert payload is not None
             self._check_revocation(payload)
         signer = self.keys.get(key_id)
+        if signer is not None and signer.active and signer.name == actor:
+            if kind == EntryKind.ROSTER:
+                assert payload is not None
+                self._check_roster(key_id, payload)
+            elif kind == EntryKind.SIGN_OFF and self.roster is not None:
+                assert payload is not None
+                role = payload.get("role")
+                if not isinstance(role, str) or not self.roster.holds(key_id, role):
+                    raise KeyProblem(
+                        f"key {signer.name!r} ({key_id[:12]}) is not in the roster for role "
+                        f"{role!r} (roster of entry {self.roster.seq})"
+                    )
         if signer is None:
             raise KeyProblem(f"signed by key {key_id[:12]}, which is not registered")
         if not signer.active:
@@ -189,10 +271,42 @@ class KeyRegistry:
             )
         if signer.name != actor:
             raise KeyProblem(
-                f"actor {actor!r} is not the registered name of key {key_id[:12]} "
-                f"({signer.name!r})"
+                f"actor {actor!r} is not the registered name of key {key_id[:12]} ({signer.name!r})"
             )
         return signer.public_raw
+
+    def _check_roster(self, key_id: str, payload: Mapping[str, Any]) -> None:
+        if self.roster is None:
+            if key_id != self.bootstrap:
+                raise KeyProblem(
+                    "the first roster must be signed by the key that set up the ledger "
+                    "(entry 1's key)"
+                )
+        elif not self.roster.is_authority(key_id):
+            raise KeyProblem(
+                f"roster change signed by key {key_id[:12]}, which holds none of the "
+                f"authority roles ({', '.join(self.roster.authority)}) of the roster of "
+                f"entry {self.roster.seq}"
+            )
+        roles = payload.get("roles")
+        authority = payload.get("authority")
+        if not isinstance(roles, dict) or not roles:
+            raise KeyProblem("a roster needs 'roles': an object of role -> key ids")
+        if not isinstance(authority, list) or not authority:
+            raise KeyProblem("a roster needs 'authority': the roles that may change it")
+        for role, ids in roles.items():
+            if not ROLE_RE.fullmatch(role):
+                raise KeyProblem(f"invalid role name {role!r}")
+            if not isinstance(ids, list) or not ids:
+                raise KeyProblem(f"role {role!r} lists no keys")
+            for k in ids:
+                rec = self.keys.get(k) if isinstance(k, str) else None
+                if rec is None or not rec.active:
+                    raise KeyProblem(f"role {role!r} names key {str(k)[:12]}, which is not "
+                                     "registered or is revoked")  # fmt: skip
+        for r in authority:
+            if r not in roles:
+                raise KeyProblem(f"authority role {r!r} is not bound to any key")
 
     def _check_registration(self, payload: Mapping[str, Any]) -> bytes:
         name = _field(payload, "name")
@@ -247,6 +361,15 @@ class KeyRegistry:
             )
             self.keys[rec.key_id] = rec
             self._active_by_name[rec.name] = rec.key_id
+            if self.bootstrap is None:
+                self.bootstrap = rec.key_id
+        elif kind == EntryKind.ROSTER:
+            assert payload is not None
+            self.roster = Roster(
+                seq=seq,
+                authority=tuple(payload["authority"]),
+                roles={r: frozenset(ids) for r, ids in payload["roles"].items()},
+            )
         elif kind == EntryKind.KEY_REVOKED:
             assert payload is not None
             rec = self.keys[payload["key_id"]]

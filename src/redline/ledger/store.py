@@ -3,7 +3,11 @@
 * The workspace is ``.redline/`` under the current directory, or ``$REDLINE_HOME``.
   It holds ``ledger.db`` (SQLite, WAL mode: nothing to start) and ``evidence/``.
 * ``REDLINE_DATABASE_URL`` (e.g. ``postgresql+psycopg://user@host/db``) puts the
-  entries in PostgreSQL instead, for a team; evidence stays in the workspace.
+  entries in PostgreSQL instead, for a team.
+* The evidence store is found from the ledger, never from the working directory:
+  beside a SQLite file (``<dir of ledger.db>/evidence``), or ``$REDLINE_EVIDENCE_DIR``
+  (required for PostgreSQL, where it should be a store every machine of the team
+  shares, e.g. a mounted S3-compatible bucket; without it the workspace's is used).
 * The schema is created and upgraded by the Alembic migrations shipped in
   ``redline/ledger/migrations`` whenever a ledger is opened.
 
@@ -22,7 +26,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 from sqlalchemy import Connection, Engine, create_engine, event, func, select, text
 from sqlalchemy.engine import make_url
@@ -37,13 +41,11 @@ from redline.ledger.chain import (
     now,
 )
 from redline.ledger.errors import LedgerError
-from redline.ledger.rules import KeyProblem, KeyRegistry, key_id_of, verify_signature
+from redline.ledger.rules import KeyProblem, KeyRegistry, LocalKey, key_id_of, verify_signature
 from redline.ledger.tables import entries as T
+from redline.ledger.tree import TreeStore, entry_leaf, insert_nodes, new_nodes
 
-if TYPE_CHECKING:
-    from redline.ledger.keys import LocalKey
-
-SCHEMA_HEAD = "0002"
+SCHEMA_HEAD = "0003"
 """The newest migration; a test checks it against the migration files."""
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -57,7 +59,7 @@ _FIELDS = "seq, time, kind, actor, key_id, payload, prev_hash, hash, signature"
 _HEAD_SQL = text(f"SELECT {_FIELDS} FROM ledger_entries ORDER BY seq DESC LIMIT 1")
 _KEY_ENTRIES_SQL = text(
     f"SELECT {_FIELDS} FROM ledger_entries WHERE seq > :after AND seq <= :upto "
-    "AND kind IN ('key_registered', 'key_revoked') ORDER BY seq"
+    "AND kind IN ('key_registered', 'key_revoked', 'roster') ORDER BY seq"
 )
 _INSERT_SQL = text(
     f"INSERT INTO ledger_entries ({_FIELDS}) VALUES (:seq, :time, :kind, :actor, :key_id, "
@@ -77,6 +79,17 @@ def database_url(workspace: Path) -> str:
 
 
 # ----------------------------------------------------------------- evidence
+
+
+def evidence_root(url: str, workspace: Path) -> Path:
+    """Where a ledger's evidence lives: configured, else beside its SQLite file."""
+    configured = os.environ.get("REDLINE_EVIDENCE_DIR")
+    if configured:
+        return Path(configured).expanduser()
+    u = make_url(url)
+    if u.get_backend_name() == "sqlite" and u.database and u.database != ":memory:":
+        return Path(u.database).expanduser().resolve().parent / "evidence"
+    return workspace / "evidence"
 
 
 class EvidenceStore:
@@ -247,7 +260,7 @@ class Ledger:
         self.workspace = workspace
         self.engine = make_engine(url)
         self.dialect = self.engine.dialect.name
-        self.evidence = EvidenceStore(workspace / "evidence")
+        self.evidence = EvidenceStore(evidence_root(url, workspace))
         self._registry = KeyRegistry()
         try:
             self._migrate()
@@ -396,6 +409,9 @@ class Ledger:
                 prev, last_time = h, t
             if made:
                 conn.execute(_INSERT_SQL, [_as_row(e) for e in made])
+                first = made[0].seq - 1
+                leaves = [entry_leaf(e) for e in made]
+                insert_nodes(conn, new_nodes(first, leaves, TreeStore(conn)))
         return made
 
     # -- reading
@@ -442,6 +458,13 @@ class Ledger:
             q = q.where(T.c.kind == kind)
         with self.engine.connect() as conn:
             return [_row(r) for r in conn.execute(q.limit(10))]
+
+    @contextmanager
+    def tree(self) -> Iterator[tuple[int, TreeStore]]:
+        """(tree size, the Merkle tree) in one snapshot: size = number of entries."""
+        with self.engine.connect() as conn, conn.begin():
+            head = self._head(conn)
+            yield (head.seq if head else 0), TreeStore(conn)
 
     def key_registry(self) -> KeyRegistry:
         """The keys in force now (from key entries whose signatures hold)."""

@@ -6,7 +6,7 @@ state of a decision) is derived from it, so there is nothing to keep in step.
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Column, Index, MetaData, String, Table, Text
+from sqlalchemy import BigInteger, Column, Index, Integer, MetaData, String, Table, Text
 
 metadata = MetaData()
 
@@ -25,4 +25,27 @@ entries = Table(
     Column("hash", String(64), nullable=False, unique=True),
     Column("signature", String(128), nullable=False),
     Index("ix_ledger_entries_kind", "kind"),
+)
+
+# The hash of every full subtree of the Merkle tree over the entries (RFC 9162):
+# node (level, index) covers leaves [index * 2**level, (index + 1) * 2**level).
+# About 2n rows; any proof or root then needs O(log n) look-ups. Derived from the
+# entries and re-derived by ``redline verify``, so a stale node is caught.
+tree_nodes = Table(
+    "ledger_tree_nodes",
+    metadata,
+    Column("level", Integer, primary_key=True, autoincrement=False),
+    Column("idx", BigInteger, primary_key=True, autoincrement=False),
+    Column("hash", String(64), nullable=False),
+)
+
+# Signed checkpoints (C2SP signed notes), one per tree size, with every witness
+# cosignature gathered for it. A convenience copy: a checkpoint's authority is its
+# signatures, not this table.
+checkpoints = Table(
+    "ledger_checkpoints",
+    metadata,
+    Column("size", BigInteger, primary_key=True, autoincrement=False),
+    Column("note", Text, nullable=False),
+    Column("created", String(27), nullable=False),
 )

@@ -21,12 +21,21 @@ from dataclasses import dataclass, field
 from multiprocessing import get_context
 from typing import Any
 
+from redline.ledger import merkle
 from redline.ledger.chain import GENESIS_PREV_HASH, KINDS, EntryKind, is_time
+from redline.ledger.merkle import RootBuilder
 from redline.ledger.rules import KeyProblem, KeyRegistry, verify_signature
 from redline.ledger.store import Ledger
+from redline.ledger.tree import first_wrong_node, leaf_input
 
 _PARSE_KINDS = frozenset(
-    {EntryKind.KEY_REGISTERED, EntryKind.KEY_REVOKED, EntryKind.SIGN_OFF, EntryKind.DECISION_MADE}
+    {
+        EntryKind.KEY_REGISTERED,
+        EntryKind.KEY_REVOKED,
+        EntryKind.SIGN_OFF,
+        EntryKind.DECISION_MADE,
+        EntryKind.ROSTER,
+    }
 )
 _POOL_THRESHOLD = 5_000
 _CHUNK = 4_000
@@ -38,6 +47,7 @@ class Problem:
 
     seq: int
     message: str
+    kind: str = "chain"  # or "evidence_altered"
 
     def __str__(self) -> str:
         return f"entry {self.seq}: {self.message}"
@@ -52,10 +62,29 @@ class VerifyReport:
     evidence_checked: int
     problem: Problem | None = None
     keys: list[dict[str, Any]] = field(default_factory=list)
+    evidence_missing: list[tuple[int, str, str]] = field(default_factory=list)
+    """(seq, name, digest) of evidence not in this machine's store: not tampering."""
+    root_hash: str | None = None
+    roster: dict[str, Any] | None = None
+
+    @property
+    def status(self) -> str:
+        """intact, broken (chain), evidence_altered, or evidence_unavailable."""
+        if self.problem is not None:
+            return "evidence_altered" if self.problem.kind == "evidence_altered" else "broken"
+        return "evidence_unavailable" if self.evidence_missing else "intact"
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "ok": self.ok,
+            "status": self.status,
+            "tree": None
+            if self.root_hash is None
+            else {"size": self.head_seq or 0, "root_hash": self.root_hash},
+            "roster": self.roster,
+            "evidence_missing": [
+                {"seq": s, "name": n, "sha256": d} for s, n, d in self.evidence_missing
+            ],
             "entries": self.entries,
             "head": None
             if self.head_seq is None
@@ -63,7 +92,11 @@ class VerifyReport:
             "evidence_checked": self.evidence_checked,
             "problem": None
             if self.problem is None
-            else {"seq": self.problem.seq, "message": self.problem.message},
+            else {
+                "seq": self.problem.seq,
+                "message": self.problem.message,
+                "kind": self.problem.kind,
+            },
         }
 
 
@@ -76,8 +109,8 @@ def _check_chunk(items: Sequence[tuple[int, bytes, str, str]]) -> tuple[int, str
 
 
 class _Stop(Exception):
-    def __init__(self, seq: int, message: str) -> None:
-        self.problem = Problem(seq, message)
+    def __init__(self, seq: int, message: str, kind: str = "chain") -> None:
+        self.problem = Problem(seq, message, kind)
 
 
 def verify_ledger(
@@ -106,6 +139,10 @@ def verify_ledger(
     registry = KeyRegistry()
     decisions: set[str] = set()
     evidence_seen: dict[str, str] = {}
+    missing: list[tuple[int, str, str]] = []
+    tree = RootBuilder()
+    leaves: list[bytes] = []
+    root_hash: str | None = None
     expected = 1
     prev = GENESIS_PREV_HASH
     last_time = ""
@@ -117,8 +154,7 @@ def verify_ledger(
             if seq != expected:
                 raise _Stop(
                     expected,
-                    f"entry {expected} is missing: the sequence jumps from {expected - 1} "
-                    f"to {seq}",
+                    f"entry {expected} is missing: the sequence jumps from {expected - 1} to {seq}",
                 )
             if e.prev_hash != prev:
                 raise _Stop(
@@ -161,8 +197,11 @@ def verify_ledger(
             if data is not None:
                 _check_semantics(seq, e.kind, e.actor, e.hash, data, decisions)
                 if check_evidence:
-                    _check_evidence(ledger, seq, data, evidence_seen)
+                    _check_evidence(ledger, seq, data, evidence_seen, missing)
             registry.apply(seq, e.time, e.kind, e.key_id, data)
+            leaf = merkle.leaf_hash(leaf_input(e.hash, e.signature))
+            tree.add(leaf)
+            leaves.append(leaf)
             prev, last_time, head_hash = e.hash, e.time, e.hash
             expected += 1
         for seq, h in sorted(anchored.items()):
@@ -170,6 +209,7 @@ def verify_ledger(
                 raise _Stop(
                     seq, f"anchored entry {seq} ({h[:12]}) is gone: the ledger was truncated"
                 )
+        root_hash = _check_tree(ledger, tree, leaves)
     except _Stop as stop:
         problem = stop.problem
     finally:
@@ -186,14 +226,30 @@ def verify_ledger(
     good = (problem.seq - 1) if problem else expected - 1
     checked = sum(1 for s in evidence_seen.values() if s == "ok")
     return VerifyReport(
-        ok=problem is None,
+        ok=problem is None and not missing,
         entries=good,
         head_seq=expected - 1 if expected > 1 else None,
         head_hash=head_hash,
         evidence_checked=checked,
         problem=problem,
         keys=[k.as_dict() for k in registry.keys.values()],
+        evidence_missing=missing if problem is None else [],
+        root_hash=root_hash if problem is None else None,
+        roster=registry.roster.as_dict() if registry.roster else None,
     )
+
+
+def _check_tree(ledger: Ledger, tree: RootBuilder, leaves: list[bytes]) -> str:
+    """Every stored Merkle node must be the one the entries just walked give."""
+    with ledger.engine.connect() as conn:
+        wrong = first_wrong_node(conn, leaves)
+    if wrong is not None:
+        raise _Stop(
+            len(leaves),
+            f"the stored Merkle tree does not match the entries: {wrong} (proofs and "
+            "checkpoints served from this database would not verify)",
+        )
+    return tree.root().hex()
 
 
 def _check_semantics(
@@ -209,7 +265,11 @@ def _check_semantics(
 
 
 def _check_evidence(
-    ledger: Ledger, seq: int, data: dict[str, Any], seen: dict[str, str]
+    ledger: Ledger,
+    seq: int,
+    data: dict[str, Any],
+    seen: dict[str, str],
+    missing: list[tuple[int, str, str]],
 ) -> None:
     items = data.get("evidence", [])
     if not isinstance(items, list):
@@ -220,14 +280,15 @@ def _check_evidence(
         if not isinstance(digest, str):
             raise _Stop(seq, "an evidence item has no sha256")
         status = seen.get(digest)
+        first = status is None
         if status is None:
             status = seen[digest] = ledger.evidence.check(digest)
-        if status == "missing":
+        if status == "missing" and first:
+            # Absent here is not altered: the store may live on another machine.
+            missing.append((seq, str(name), digest))
+        elif status == "mismatch":
             raise _Stop(
                 seq,
-                f"evidence {name} ({digest[:12]}) is missing from {ledger.evidence.root}",
-            )
-        if status == "mismatch":
-            raise _Stop(
-                seq, f"evidence {name} ({digest[:12]}) does not match its digest (file changed)"
+                f"evidence {name} ({digest[:12]}) does not match its digest (file changed)",
+                "evidence_altered",
             )

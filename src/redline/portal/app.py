@@ -30,7 +30,15 @@ SITE_CSP = (
 
 
 def create_app(settings: Settings) -> FastAPI:
-    from redline.portal.routes import admin, auth, decisions, frameworks, public, review
+    from redline.portal.routes import (
+        admin,
+        auth,
+        checkpoints,
+        decisions,
+        frameworks,
+        public,
+        review,
+    )
 
     portal = Portal(settings)
     portal.reindex()
@@ -46,7 +54,7 @@ def create_app(settings: Settings) -> FastAPI:
     )  # fmt: skip
     app.state.portal = portal
     app.state.settings = settings
-    for module in (auth, admin, frameworks, review, decisions, public):
+    for module in (auth, admin, frameworks, review, decisions, public, checkpoints):
         app.include_router(module.router)
 
     @app.middleware("http")

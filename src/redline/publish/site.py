@@ -58,6 +58,7 @@ from redline.publish.registry import (
 )
 from redline.publish.render import html_env
 from redline.publish.report import render_report, wants_examples
+from redline.publish.transparency import write_transparency
 from redline.publish.views import (
     ACTION_WORDS,
     AUDIENCE_WORDS,
@@ -321,6 +322,7 @@ def build_site(
         tmp.chmod(0o755)
         w = _Writer(tmp)
         _write(w, lineages, aud, generated, entries if registry else None)
+        warnings.extend(write_transparency(w.text, assessment_dirs))
         (tmp / MARKER).write_text("built by redline publish\n", encoding="utf-8")
         _replace_dir(tmp, out)
     except BaseException:
