@@ -83,8 +83,3 @@ def _parse_witness(value: str) -> tuple[str, Any]:
     return name, read_public_pem(Path(path))
 
 
-def write_text(path: Path, text: str) -> None:
-    """Whole or not at all (the CLI's atomic write)."""
-    from redline.cli import atomic_write
-
-    atomic_write(path, text)

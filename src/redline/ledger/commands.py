@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from redline._io import atomic_write
 from redline.ledger.cli_support import (
     JsonOpt,
     _guard,
@@ -25,8 +26,6 @@ from redline.ledger.cli_support import (
     out,
 )
 from redline.ledger.log_commands import register as register_log
-
-from redline._io import atomic_write
 
 if TYPE_CHECKING:
     from redline.ledger.chain import Entry

@@ -15,6 +15,7 @@ from typing import Annotated, Any
 
 import typer
 
+from redline._io import atomic_write
 from redline.ledger.cli_support import (
     JsonOpt,
     _guard,
@@ -23,7 +24,6 @@ from redline.ledger.cli_support import (
     _print_json,
     err,
     out,
-    write_text,
 )
 
 
@@ -40,7 +40,7 @@ def _emit(text: str, out_file: Path | None) -> None:
     if out_file is None:
         sys.stdout.write(text)
     else:
-        write_text(out_file, text)
+        atomic_write(out_file, text)
         err.print(f"wrote {out_file}", markup=False)
 
 

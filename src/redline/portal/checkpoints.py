@@ -11,7 +11,8 @@ from __future__ import annotations
 from redline.ledger.errors import LedgerError
 from redline.ledger.note import NoteError, parse_checkpoint, parse_note
 from redline.ledger.transparency import latest_checkpoint, store_checkpoint
-from redline.portal.service import Portal, PortalError
+from redline.portal.accounts import PortalError
+from redline.portal.service import Portal
 
 
 def offered_checkpoint(portal: Portal) -> str | None:

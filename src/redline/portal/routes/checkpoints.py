@@ -6,8 +6,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import PlainTextResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from redline.portal.accounts import PortalError
 from redline.portal.checkpoints import offered_checkpoint, record_cosignature
-from redline.portal.service import PortalError
 from redline.portal.web import CtxDep, allow, check_csrf
 
 router = APIRouter()
