@@ -274,7 +274,8 @@ def test_json_exports_parse(sites: dict[str, Path]) -> None:
 
 
 def test_audiences_follow_each_framework_transparency(sites: dict[str, Path]) -> None:
-    """Google DeepMind's FSF keeps evaluation results for trusted actors."""
+    """Google DeepMind's FSF v3.0 shares evaluation results and mitigation plans with
+    governments (§5.2 Disclosures), so the public view withholds both."""
     gdm = api.load_registry_framework("google-deepmind")
     d = _framework_dir(gdm.framework.id, gdm.framework.version)
     seen = {}
@@ -287,7 +288,7 @@ def test_audiences_follow_each_framework_transparency(sites: dict[str, Path]) ->
         assert {w["withheld"] for w in sig["encodings"][-1]["withheld"]} == seen[audience]
         words = "public view" if audience == "public" else "trusted-actor view"
         assert words in _read(sites[audience] / "registry/conformance.html").lower()
-    assert seen == {"public": {"evaluation_results"}, "trusted": set()}
+    assert seen == {"public": {"evaluation_results", "safeguard_details"}, "trusted": set()}
 
 
 def _evil_registry(monkeypatch: pytest.MonkeyPatch) -> None:

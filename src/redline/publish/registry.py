@@ -216,7 +216,7 @@ class SignatoryView(View):
 class EncodedRef(View):
     label: str
     version: str
-    date: dt.date
+    date: str
     page: str
     commitments_page: str
 

@@ -198,7 +198,7 @@ class IdentityView(View):
     organisation: str
     name: str
     version: str
-    date: dt.date
+    date: str  # YYYY-MM-DD, or YYYY-MM when the source gives only a month
     source: Link | None
     supersedes: str | None
     fictional: bool
@@ -422,7 +422,7 @@ def identity_view(fw: S.Framework) -> IdentityView:
         organisation=i.organisation,
         name=i.name,
         version=i.version,
-        date=i.date,
+        date=i.date_text,
         source=safe_link(i.source_url),
         supersedes=i.supersedes,
         fictional=i.fictional,
