@@ -1,8 +1,8 @@
 """The schema can express the ladders of published frontier AI safety frameworks.
 
 Each encoding in src/redline/registry/data/frameworks/ encodes one published framework from
-the project's research notes (shared/reference/commitments.md). These tests load
-each one and check that its ladder has the structure the source describes:
+its published text (quoted; docs/registry.md). These tests load each one and check that
+its ladder has the structure the text describes:
 OpenAI Preparedness Framework v2, Anthropic RSP v2.2, Google DeepMind FSF v3.0,
 and xAI's numeric tables (August 2025 RMF, February 2025 draft).
 """
@@ -34,16 +34,13 @@ ORGANISATIONS = {
     "xai-draft": "xAI",
 }
 
-# The source documents commitments.md names for these frameworks (plus METR's
-# comparison, which it cites for the halting conditions).
-SOURCES = {
-    "https://cdn.openai.com/pdf/18a02b5d-6b67-4cec-ab64-68cdfbddebcd/preparedness-framework-v2.pdf",
+# Landing pages and blog posts: they now serve another version or summarise one, so an
+# encoding cites the versioned document instead (issue: "Weak citations").
+NOT_A_VERSIONED_DOCUMENT = {
     "https://www.anthropic.com/rsp",
     "https://deepmind.google/discover/blog/strengthening-our-frontier-safety-framework/",
     "https://deepmind.google/blog/updating-the-frontier-safety-framework/",
-    "https://metr.org/common-elements",
     "https://x.ai/safety",
-    "https://x.ai/documents/2025.02.20-RMF-Draft.pdf",
 }
 
 
@@ -100,7 +97,8 @@ def test_fixture_is_valid_and_real(key: str) -> None:
     fw = _load(key)
     assert fw.framework.fictional is False
     assert fw.framework.organisation == ORGANISATIONS[key]
-    assert fw.framework.source_url in SOURCES
+    assert fw.framework.source_url and fw.framework.source_url.startswith("https://")
+    assert fw.framework.source_url not in NOT_A_VERSIONED_DOCUMENT
     assert fw.notes, "an encoding says in notes what the source leaves open"
 
 
@@ -115,10 +113,13 @@ def test_every_level_safeguard_and_rule_is_cited(key: str) -> None:
     ]
     for what, citation in cited:
         assert citation is not None, f"{what} has no citation"
-        assert citation.source in SOURCES, f"{what} cites {citation.source}"
+        # None: the encoding's own document; another document is named by its address
+        assert citation.source is None or citation.source.startswith("https://"), what
+        assert citation.source not in NOT_A_VERSIONED_DOCUMENT, f"{what} cites a landing page"
         assert citation.section, f"{what} cites no section"
-        if citation.quote is not None:
-            assert len(citation.quote.split()) <= 12, f"{what}: quotes stay short key phrases"
+        for quote in (citation.quote, *citation.quotes):
+            if quote is not None:
+                assert len(quote) <= 300, f"{what}: quotes stay short"
 
 
 @pytest.mark.parametrize("key", sorted(FILES))
@@ -129,9 +130,9 @@ def test_directions_are_consistent(key: str) -> None:
 
 
 @pytest.mark.parametrize("key", sorted(FILES))
-def test_carries_two_or_three_self_tests(key: str) -> None:
+def test_carries_self_tests(key: str) -> None:
     fw = _load(key)
-    assert 2 <= len(fw.tests) <= 3
+    assert len(fw.tests) >= 2
     for t in fw.tests:
         assert t.expect
 
@@ -159,16 +160,18 @@ def test_openai_v2_high_then_critical_per_tracked_category() -> None:
     for d in tracked:
         (high, high_kind), (critical, critical_kind) = _ladder(fw, d.id)
         assert high.endswith("-high") and high_kind == "threshold"
-        assert critical.endswith("-critical") and critical_kind == "intolerable"
+        # Critical halts development until a Critical standard is specified (Table 1):
+        # blocked, not unmitigable, so a threshold rather than intolerable.
+        assert critical.endswith("-critical") and critical_kind == "threshold"
 
 
-def test_openai_v2_critical_forbids_continued_development() -> None:
+def test_openai_v2_critical_halts_development_until_a_standard_is_specified() -> None:
     fw = _load("openai")
+    assert fw.safeguard("critical-standard").specified is False
     for d in (d for d in fw.domains if d.levels):
         critical = d.levels[-1]
-        assert critical.requires[CT] == FORBIDDEN
-        assert critical.requirement(CT) == FORBIDDEN
-        assert all(critical.requirement(a) == FORBIDDEN for a in S.ACTIONS)
+        for action in S.ACTIONS:
+            assert "critical-standard" in _ids(critical.requirement(action))
 
 
 def test_openai_v2_high_needs_security_in_development_and_safeguards_before_deployment() -> None:
@@ -178,8 +181,16 @@ def test_openai_v2_high_needs_security_in_development_and_safeguards_before_depl
         assert _ids(high.requirement(CT)) == {"high-security-controls"}
         external = _ids(high.requirement(EXTERNAL))
         assert "high-security-controls" in external
-        assert external & {"misuse-safeguards", "misalignment-safeguards"}
+        if d.id == "ai-self-improvement":
+            assert external == {"high-security-controls"}  # Table 1: security controls only
+        else:
+            assert "misuse-safeguards" in external
     assert fw.safeguard("high-security-controls").kind is S.SafeguardKind.SECURITY
+    # Appendix C.2: large-scale internal deployment of Cyber High needs misalignment safeguards
+    _, cyber_high = fw.level("cyber-high")
+    large = _ids(cyber_high.requirement_for(INTERNAL, S.Tier.LARGE_SCALE))
+    limited = _ids(cyber_high.requirement_for(INTERNAL, S.Tier.LIMITED))
+    assert "misalignment-safeguards" in large and "misalignment-safeguards" not in limited
 
 
 def test_openai_v2_governance() -> None:
@@ -194,8 +205,10 @@ def test_openai_v2_governance() -> None:
     # v2 states no effective-compute multiple (2x belongs to the 2023 Beta).
     assert fw.governance.reassessment.effective_compute_multiple is None
     kinds = {r.id: r.kind for r in fw.rules}
-    assert kinds["marginal-risk-clause"] is S.RuleKind.OTHER
     assert any(k is S.RuleKind.HALT for k in kinds.values())
+    # the marginal-risk clause is a discretionary waiver: recorded, never applied
+    marginal = {e.id: e for e in fw.exemptions}["marginal-risk-adjustment"]
+    assert marginal.grounds is S.ExemptionGrounds.MARGINAL_RISK and marginal.binding is False
 
 
 # ------------------------------------------------------------------ Anthropic RSP v2.2
@@ -219,8 +232,12 @@ def test_anthropic_ai_rnd_4_then_ai_rnd_5_behind_the_checkpoint() -> None:
 def test_anthropic_cbrn_3_requires_asl_3() -> None:
     fw = _load("anthropic")
     _, cbrn3 = fw.level("cbrn-3")
-    assert _ids(cbrn3.requirement(CT)) == {"asl-3-security"}
-    assert _ids(cbrn3.requirement(EXTERNAL)) == {"asl-3-standard"}
+    # §6.2 interim measures are alternatives to each part of the ASL-3 standard
+    assert _ids(cbrn3.requirement(CT)) == {"asl-3-security", "asl-3-interim-security"}
+    assert {"asl-3-deployment", "asl-3-security"} <= _ids(cbrn3.requirement(EXTERNAL))
+    # §1: the Deployment Standard covers internal users too, not only security
+    internal = _ids(cbrn3.requirement(INTERNAL))
+    assert {"asl-3-deployment", "asl-3-security"} <= internal
     standard = fw.safeguard("asl-3-standard")
     assert set(standard.comprises) == {"asl-3-deployment", "asl-3-security"}
     assert fw.safeguard("asl-3-security").kind is S.SafeguardKind.SECURITY
@@ -296,21 +313,34 @@ def test_deepmind_security_level_per_ccl() -> None:
     fw = _load("deepmind")
     for ccl, sl in DEEPMIND_SECURITY.items():
         _, lv = fw.level(ccl)
-        assert _ids(lv.requirement(CT)) == {sl}
-        assert _ids(lv.requirement(EXTERNAL)) == {sl, "safety-case"}
+        # §1.6: the recommended security level, "or we otherwise assess that the level of
+        # security applied is adequate"; the safety case only for external deployment
+        assert _ids(lv.requirement(CT)) == {sl, "security-assessed-adequate"}
+        external = _ids(lv.requirement(EXTERNAL))
+        assert {sl, "security-assessed-adequate"} < external
+        assert external - {sl, "security-assessed-adequate"} <= {
+            "misuse-safety-case",
+            "ml-rnd-safety-case",
+        }
+        assert not ({"misuse-safety-case"} & _ids(lv.requirement(INTERNAL)))
         assert fw.safeguard(sl).kind is S.SafeguardKind.SECURITY
     assert fw.safeguard("rand-sl4").implies == ["rand-sl3"]
     assert fw.safeguard("rand-sl3").implies == ["rand-sl2"]
 
 
-def test_deepmind_misalignment_levels_are_exploratory_with_unspecified_response() -> None:
+def test_deepmind_misalignment_levels_are_illustrative_and_block_nothing() -> None:
+    """Table 4.a is illustrative: IR L1 gives a mitigation (chain-of-thought monitoring
+    in high-stakes internal deployments), recorded as a recommendation; nothing blocks."""
     fw = _load("deepmind")
     assert _ladder(fw, "misalignment") == [
         ("instrumental-reasoning-1", "threshold"),
         ("instrumental-reasoning-2", "threshold"),
     ]
     for lv in _domain(fw, "misalignment").levels:
-        assert _ids(lv.requirement(EXTERNAL)) == {"misalignment-response-unspecified"}
+        for action in S.ACTIONS:
+            assert _ids(lv.requirement(action)) == set()
+    _, ir1 = fw.level("instrumental-reasoning-1")
+    assert _ids(ir1.recommends[INTERNAL]) == {"cot-monitoring"}
 
 
 def test_deepmind_governance() -> None:
