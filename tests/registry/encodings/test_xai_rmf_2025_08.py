@@ -44,7 +44,8 @@ def test_weight_security_standard_is_encoded_and_required() -> None:
     assert sec[0].citation is not None
     assert sec[0].citation.quote == "stolen by a motivated non-state actor"
     outcome = {o.name: o for o in run_self_tests(fw)}
-    test = outcome["Without the non-state-actor information security standard, xAI may not hold the model"]
+    name = "Without the non-state-actor information security standard, xAI may not hold the model"
+    test = outcome[name]
     assert test.passed, test.failures
 
 
