@@ -44,7 +44,7 @@ def explain(fw: S.Framework, console: Console) -> None:
     ident = fw.framework
     head = Text.assemble(
         (f"{ident.organisation}: {ident.name}", "bold"),
-        f"  version {ident.version} ({ident.date.isoformat()})",
+        f"  version {ident.version} ({ident.date_text})",
     )
     console.print(Panel(Group(head, Text(fw.scope.description)), title="Framework"))
 

@@ -387,6 +387,11 @@ def _check(
                     f"(its levels: {', '.join(lv.id for lv in domains[did].levels)})",
                 )
 
+    # ---- registry constructs (identity, exemptions, usage thresholds, ...)
+    from redline.framework import validate_constructs
+
+    yield from validate_constructs.check(fw)
+
     # ---- evaluations
     for i, e in enumerate(fw.evaluations):
         if e.id not in used_evaluations:

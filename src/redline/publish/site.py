@@ -270,7 +270,7 @@ def build_site(
 
     lineages: dict[str, _Lineage] = {}
     for (fid, _version), (path, fw) in sorted(
-        index.items(), key=lambda kv: (kv[1][1].framework.date, kv[0][1])
+        index.items(), key=lambda kv: (kv[1][1].framework.date_key, kv[0][1])
     ):
         lin = lineages.setdefault(fid, _Lineage(fid, signatory=owners.get(fid)))
         lin.given = lin.given or (fid, _version) in given
@@ -434,7 +434,7 @@ def _write(
                 "versions": [
                     {
                         "version": v.fw.framework.version,
-                        "date": v.fw.framework.date.isoformat(),
+                        "date": v.fw.framework.date_text,
                         "page": f"{v.dir}/index.html",
                         "json": f"{v.dir}/framework.json",
                         "commitments": f"{v.dir}/commitments.json",

@@ -127,12 +127,16 @@ def framework_text(org: str, version: str | None = None) -> str:
 
 
 def citation_urls(fw: S.Framework) -> list[tuple[str, str]]:
-    """Every (element, cited source) in an encoded framework, for source checks."""
+    """Every (element, cited source) in an encoded framework, for source checks.
+
+    A citation without a source cites the encoding's own document (``source_url``)."""
     out: list[tuple[str, str]] = []
 
     def add(what: str, c: S.Citation | None) -> None:
         if c is not None:
-            out.append((what, c.source))
+            source = c.source or fw.framework.source_url
+            if source is not None:
+                out.append((what, source))
 
     add("scope", fw.scope.citation)
     for d in fw.domains:

@@ -109,7 +109,7 @@ class Comparison:
                     "organisation": fw.framework.organisation,
                     "name": fw.framework.name,
                     "version": fw.framework.version,
-                    "date": fw.framework.date.isoformat(),
+                    "date": fw.framework.date_text,
                     "source_url": fw.framework.source_url,
                 }
                 for label, fw in zip(self.labels, self.frameworks, strict=True)

@@ -11,6 +11,9 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    ValidationError,
+    ValidatorFunctionWrapHandler,
+    WrapValidator,
 )
 from pydantic_core import PydanticCustomError
 
@@ -138,14 +141,82 @@ class RuleKind(StrEnum):
 # ------------------------------------------------------------------- shared pieces
 
 
+Sha256 = Annotated[
+    str, Field(pattern=r"^[0-9a-f]{64}$", description="A sha256 digest in lower-case hex.")
+]
+
+MonthDate = Annotated[
+    str,
+    Field(
+        pattern=r"^\d{4}-(0[1-9]|1[0-2])$",
+        description='A month, "YYYY-MM", for a text that gives only a month.',
+    ),
+]
+"""A month-only date. Never widened to a day: the first of the month would be invented."""
+
+Quote = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=400,
+        description=(
+            "Exact words of the source, at most about 300 characters. Whitespace, line "
+            "breaks, hyphenation at line ends and typographic quote marks are normalised "
+            "by `redline registry check-quotes`; nothing else."
+        ),
+    ),
+]
+
+
+def _day_or_month(v: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+    try:
+        return handler(v)
+    except ValidationError:
+        shown = f"the text {v!r}" if isinstance(v, str) else type(v).__name__
+        raise PydanticCustomError(
+            "date_or_month",
+            "expected a date as YYYY-MM-DD (or a month as YYYY-MM), got {shown}",
+            {"shown": shown},
+        ) from None
+
+
+DayOrMonth = Annotated[dt.date | MonthDate, WrapValidator(_day_or_month)]
+"""A day, or a month when the source gives only a month."""
+
+
+class Interpretation(Strict):
+    """What an encoder inferred beyond the quoted words, kept apart from them."""
+
+    reading: str = Field(min_length=1, description="Our reading, in a few words.")
+    reason: str = Field(
+        min_length=1, description="Why: what the text says and what it leaves open."
+    )
+
+
 class Citation(Strict):
     """Where an element comes from in a source document (for encoded frameworks)."""
 
-    source: str = Field(description="Source document id or URL.")
-    section: str | None = Field(default=None, description="Section, page or table.")
-    quote: str | None = Field(
-        default=None, description="A short key phrase from the source, if any."
+    source: str | None = Field(
+        default=None,
+        description=(
+            "URL of the document cited; omitted means this encoding's own document "
+            "(framework.source_url). Another URL is another document."
+        ),
     )
+    section: str | None = Field(
+        default=None,
+        description="A locator that exists in the document: section, table, appendix or page.",
+    )
+    quote: Quote | None = Field(default=None, description="A short verbatim quote.")
+    quotes: list[Quote] = Field(
+        default_factory=list, description="More verbatim quotes for the same element."
+    )
+    interpretation: Interpretation | None = Field(
+        default=None, description="What the encoder inferred beyond the quotes, and why."
+    )
+
+    def all_quotes(self) -> list[str]:
+        return ([self.quote] if self.quote is not None else []) + list(self.quotes)
 
 
 class Unspecified(Strict):
@@ -155,17 +226,78 @@ class Unspecified(Strict):
     note: str | None = None
 
 
+class FrameworkKind(StrEnum):
+    """A safety framework, or a compliance framework written for a law beside one."""
+
+    SAFETY_FRAMEWORK = "safety_framework"
+    COMPLIANCE_FRAMEWORK = "compliance_framework"
+
+
+class TextCopy(Strict):
+    """The plain text the quotes were checked against, and where it came from."""
+
+    repo: str | None = Field(
+        default=None, description="Corpus repository (owner/name) the text was read from."
+    )
+    path: str | None = Field(default=None, description="Path of the text in that repository.")
+    commit: str | None = Field(
+        default=None, pattern=r"^[0-9a-f]{40}$", description="Commit the text was read at."
+    )
+    sha256: Sha256 = Field(description="sha256 of the text exactly as read.")
+
+
+class Document(Strict):
+    """The published document this encoding follows."""
+
+    published_sha256: Sha256 | None = Field(
+        default=None,
+        description="sha256 of the publisher's file when known; omitted otherwise (never guessed).",
+    )
+    text: TextCopy | None = Field(
+        default=None, description="The plain text the quotes were checked against."
+    )
+
+
 class Identity(Strict):
     id: Id = Field(description="Stable id of the framework across versions.")
     organisation: str = Field(min_length=1)
     name: str = Field(min_length=1)
     version: str = Field(min_length=1, description='Quote numeric versions: "1.0".')
-    date: dt.date
-    source_url: str | None = None
-    supersedes: str | None = Field(default=None, description="Previous version string.")
+    date: DayOrMonth = Field(
+        description='A day (2026-07-08), or a month ("2026-02") when the text gives only a month.'
+    )
+    kind: FrameworkKind = Field(
+        default=FrameworkKind.SAFETY_FRAMEWORK,
+        description="safety_framework, or compliance_framework for one written for a law.",
+    )
+    source_url: str | None = Field(
+        default=None,
+        description="The publisher's URL of this version (versioned, not a landing page).",
+    )
+    supersedes: str | None = Field(
+        default=None, description="Version string of the previous version of the same id."
+    )
+    companion_of: Id | None = Field(
+        default=None,
+        description="Compliance frameworks only: id of the safety framework it accompanies.",
+    )
+    document: Document | None = None
     fictional: Flag = Field(
         default=False, description="True for examples that describe no real organisation."
     )
+
+    @property
+    def date_text(self) -> str:
+        """The date as precise as the source gives it: YYYY-MM-DD or YYYY-MM."""
+        return self.date if isinstance(self.date, str) else self.date.isoformat()
+
+    @property
+    def date_key(self) -> tuple[int, int, int]:
+        """Sort key; a month sorts before the days within it."""
+        if isinstance(self.date, str):
+            y, m = self.date.split("-")
+            return (int(y), int(m), 0)
+        return (self.date.year, self.date.month, self.date.day)
 
 
 # --------------------------------------------------------------------------- scope
