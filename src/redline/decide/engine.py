@@ -29,6 +29,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Literal
 
+from redline.decide import constructs as C
 from redline.decide.model import (
     Decision,
     DomainOutcome,
@@ -63,6 +64,7 @@ class _Context:
                 self.measurements[(m.evaluation, m.metric)] = m
         self.determinations = {d.determination: d for d in inputs.determinations}
         self.claims = {c.id: c for c in inputs.safeguards}
+        self.tiers = dict(inputs.tiers)
         # Filled by _safeguards: what stays in place once the weights are released.
         self.open_weights_in_place: dict[str, bool] = {}
 
@@ -130,9 +132,17 @@ def _manual(ctx: _Context, m: S.ManualDetermination) -> tuple[Status, str]:
             Status.UNSETTLED,
             f"manual determination {m.id!r} has a score, not reached: true/false",
         )
+    missing = C.joint_missing(m, d)
+    if missing:
+        return (
+            Status.UNSETTLED,
+            f"manual determination {m.id!r} is made jointly; the record needs "
+            f"{', '.join(missing)} as well: not counted",
+        )
     status = Status.REACHED if d.reached else Status.NOT_REACHED
     word = "reached" if d.reached else "not reached"
-    return status, f"{m.determined_by} determined {m.id!r} {word}: {d.rationale}"
+    by = " with ".join([m.determined_by, *m.jointly_with])
+    return status, f"{by} determined {m.id!r} {word}: {d.rationale}"
 
 
 def _evaluate(
@@ -176,6 +186,8 @@ def _ladder(ctx: _Context, d: S.RiskDomain) -> list[LevelOutcome]:
         assert lv.trigger is not None
         status = _evaluate(ctx, lv.trigger, lv.evidence.confidence, reasons)
         counts = _counts(status, lv.evidence.standard)
+        if lv.basis == "usage":
+            reasons.insert(0, "usage threshold (crossed by how the model is used)")
         if status is Status.UNSETTLED:
             reasons.append(
                 f"unsettled under the {lv.evidence.standard.value} standard: "
@@ -206,14 +218,25 @@ def _factor_score(ctx: _Context, f: S.RiskFactor, reasons: list[str]) -> int:
     if isinstance(src, S.ManualFactorSource):
         m = src.manual
         d = ctx.determinations.get(m.id)
-        if d is None or d.score is None or d.by != m.determined_by or d.score not in f.scores:
+        joint = C.joint_missing(m, d) if d is not None else []
+        if (
+            d is None
+            or d.score is None
+            or d.by != m.determined_by
+            or d.score not in f.scores
+            or joint
+        ):
             why = (
                 "not recorded"
                 if d is None
                 else (
                     f"recorded by {d.by!r}, framework names {m.determined_by!r}"
                     if d.by != m.determined_by
-                    else f"score {d.score} is not one of {f.scores}"
+                    else (
+                        f"a joint determination, the record lacks {', '.join(joint)}"
+                        if joint
+                        else f"score {d.score} is not one of {f.scores}"
+                    )
                 )
             )
             reasons.append(f"{f.name}: {why}; scored at its maximum {f.scores[-1]} (precautionary)")
@@ -458,13 +481,37 @@ def _verdict(
     reasons: list[str] = []
     forbidding: list[str] = []
     required: list[tuple[S.Requirement, str]] = []
+    tier, tier_why = C.tier_for(action, ctx.tiers)
+    tiered = any(
+        isinstance(lv.requires.get(action), S.TieredRequirement)
+        for d in fw.domains
+        for lv in d.levels
+    )
+    if tiered and tier_why:
+        reasons.append(tier_why)
+
+    def evaluate(cond: S.Condition, why: list[str]) -> Status:
+        return _evaluate(ctx, cond, 0.95, why)
+
+    applied = C.Applied()
+    C.exemptions(fw, action, tier, evaluate, applied)
+    inactive = C.conditional_rules(fw, action, evaluate, applied)
+    counted = [lo for dom in domains for lo in dom.levels if lo.counts_as_reached]
+    C.required_before(fw, action, counted, applied)
     for dom in domains:
         for lo in dom.levels:
             if not lo.counts_as_reached:
                 continue
             _, lv = fw.level(lo.level)
-            req = lv.requirement(action)
+            req = lv.requirement_for(action, tier)
             basis = "reached" if lo.status is Status.REACHED else "not ruled out"
+            if lo.level in applied.lifted_levels and req != S.ActionRequirement.FORBIDDEN:
+                if isinstance(req, list) and req:
+                    reasons.append(
+                        f"level {lo.level} ({basis}): its requirements for {action.value} "
+                        "are lifted by an exemption applied above"
+                    )
+                continue
             if req == S.ActionRequirement.FORBIDDEN:
                 forbidding.append(lo.level)
                 reasons.append(
@@ -475,9 +522,16 @@ def _verdict(
                 for r in req:
                     required.append((r, f"level {lo.level} ({basis})"))
     for rule in fw.rules:
-        if rule.kind is S.RuleKind.BASELINE and rule.binding and action in rule.actions:
+        if (
+            rule.kind is S.RuleKind.BASELINE
+            and rule.binding
+            and action in rule.actions
+            and rule.applies_when is None
+        ):
             for r in rule.requires:
                 required.append((r, f"baseline rule {rule.id}"))
+    required.extend(applied.extra)
+    reasons.extend(applied.reasons)
 
     # Deduplicate requirements, keeping every source for the reasons chain.
     merged: dict[str, tuple[S.Requirement, list[str]]] = {}
@@ -498,7 +552,14 @@ def _verdict(
             missing.append(label)
             reasons.append(f"{', '.join(sources)} requires {label}: MISSING ({why})")
 
-    halts = [r for r in fw.rules if r.kind is S.RuleKind.HALT and action in r.actions]
+    notes = C.Applied()
+    C.recommended(fw, action, counted, lambda sid: _usable(ctx, sid, action, outcomes)[0], notes)
+    reasons.extend(notes.reasons)
+    halts = [
+        r
+        for r in fw.rules
+        if r.kind is S.RuleKind.HALT and action in r.actions and r.id not in inactive
+    ]
     if forbidding:
         kind = VerdictKind.FORBIDDEN
         reasons.append(
@@ -511,8 +572,16 @@ def _verdict(
         for h in halts:
             binding = "" if h.binding else " (discretionary wording: the framework may, not must)"
             reasons.append(f"halting rule {h.id}{binding}: {h.statement}")
-    elif merged:
+    elif merged or applied.applied or applied.unsettled:
         kind = VerdictKind.ALLOWED_WITH_CONDITIONS
+        if not merged:
+            reasons.append(
+                "allowed with conditions: "
+                + "; ".join(
+                    [f"{a} applied" for a in applied.applied]
+                    + [f"settle the condition of {u}" for u in applied.unsettled]
+                )
+            )
     else:
         kind = VerdictKind.ALLOWED
         reasons.append("no reached level and no baseline rule requires a safeguard for this action")
@@ -529,6 +598,8 @@ def _verdict(
         forbidding_levels=forbidding,
         reasons=reasons,
         sign_off=_sign_offs(fw, action, domains),
+        tier=tier.value if tier is not None else None,
+        applied=applied.applied,
     )
 
 

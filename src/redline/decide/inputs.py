@@ -35,6 +35,7 @@ from redline.framework.load import (
     format_path,
     parse_yaml,
 )
+from redline.framework.validate_constructs import manual_conditions
 
 
 class SafeguardsFile(BaseModel):
@@ -108,6 +109,8 @@ def _manual_ids(fw: S.Framework) -> dict[str, tuple[str, bool]]:
             for f in d.risk_matrix.factors:
                 if isinstance(f.source, S.ManualFactorSource):
                     out[f.source.manual.id] = (f.source.manual.determined_by, True)
+    for _, c in manual_conditions(fw):
+        out[c.id] = (c.determined_by, False)
     return out
 
 

@@ -9,7 +9,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from redline.decide.reassess import Lineage
-from redline.framework.schema import Action, Determination
+from redline.framework.schema import Action, Determination, Tier
 
 
 class Frozen(BaseModel):
@@ -56,6 +56,10 @@ class Inputs(Frozen):
     safeguards: list[SafeguardClaim] = Field(default_factory=list)
     determinations: list[Determination] = Field(default_factory=list)
     lineage: Lineage | None = None
+    tiers: dict[Action, Tier] = Field(
+        default_factory=dict,
+        description="Deployment tier per action; absent: the most demanding tier is assumed.",
+    )
     date: dt.date | None = Field(
         default=None, description="The decision's date (for elapsed-time triggers)."
     )
@@ -133,6 +137,11 @@ class Verdict(Frozen):
     forbidding_levels: list[str]
     reasons: list[str]
     sign_off: list[RequiredSignOff] = Field(default_factory=list)
+    tier: str | None = Field(default=None, description="Deployment tier the verdict is for.")
+    applied: list[str] = Field(
+        default_factory=list,
+        description="Exemptions, waivers and conditional rules the decision applied.",
+    )
 
 
 class Decision(Frozen):

@@ -35,6 +35,7 @@ def scenario_inputs(fw: S.Framework, test: S.SelfTest) -> Inputs:
         measurements=measurements,
         safeguards=[SafeguardClaim(id=s) for s in test.safeguards_in_place],
         determinations=list(test.determinations),
+        tiers=dict(test.tiers),
     )
 
 
@@ -50,6 +51,14 @@ def run_self_tests(fw: S.Framework) -> list[SelfTestOutcome]:
                     f"{action.value}: expected {expected}, got {got.verdict.value} "
                     f"({'; '.join(got.reasons[-3:])})"
                 )
+        for action, ids in test.expect_applied.items():
+            got_applied = decision.verdict(action).applied
+            for ident in ids:
+                if ident not in got_applied:
+                    failures.append(
+                        f"{action.value}: expected {ident} to be applied, applied: "
+                        f"{', '.join(got_applied) or 'nothing'}"
+                    )
         for dom_id, expected_level in test.expect_levels.items():
             dom = next(d for d in decision.domains if d.domain == dom_id)
             got_level = dom.highest_level or "none"

@@ -230,7 +230,7 @@ def _iii(fw: S.Framework) -> tuple[Status, list[str], list[str]]:
     linked = [
         lv.id
         for lv in _levels(fw)
-        if any(isinstance(req, list) and req for req in lv.requires.values())
+        if any(isinstance(lv.requirement(a), list) and lv.requirement(a) for a in lv.requires)
     ]
     verified = [s.id for s in fw.safeguards if s.verification is not None]
     return _grade(

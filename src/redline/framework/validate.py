@@ -250,6 +250,11 @@ def _check(
             )
 
     yield from _unique(determinations, "manual determination")
+    # Conditions of exemptions and conditional rules (checked in validate_constructs).
+    from redline.framework.validate_constructs import manual_conditions
+
+    for _, c in manual_conditions(fw):
+        manual.setdefault(c.id, (c, None))
 
     # ---- safeguards
     for i, s in enumerate(fw.safeguards):

@@ -173,8 +173,8 @@ def _required_safeguards(fw: S.Framework) -> set[str]:
     """Safeguards some level or baseline rule requires, with what they comprise or imply."""
     out: set[str] = set()
     for _, lv in _levels(fw):
-        for req in lv.requires.values():
-            out |= _req_ids(req)
+        for action in lv.requires:
+            out |= _req_ids(lv.requirement(action))
     for r in fw.rules:
         if r.kind is S.RuleKind.BASELINE:
             out |= _req_ids(list(r.requires))

@@ -65,9 +65,23 @@ from redline.framework.schema._conditions import (
     ManualCondition,
     ManualDetermination,
 )
+from redline.framework.schema._constructs import (
+    TIERED_ACTIONS,
+    TIERS,
+    Artefact,
+    ArtefactKind,
+    Exemption,
+    ExemptionGrounds,
+    ExemptionKind,
+    Recommendation,
+    RequiredBefore,
+    Tier,
+    TieredRequirement,
+)
 from redline.framework.schema._domains import (
     CapabilityLevel,
     Evidence,
+    LevelRequirement,
     ManualFactorSource,
     MatrixCell,
     MetricFactorSource,
@@ -109,12 +123,16 @@ __all__ = [
     "ACTIONS",
     "DEPLOYMENT_ACTIONS",
     "SCHEMA_VERSION",
+    "TIERED_ACTIONS",
+    "TIERS",
     "Action",
     "ActionRequirement",
     "ActorKind",
     "AllCondition",
     "AnyCondition",
     "AnyOfSafeguards",
+    "Artefact",
+    "ArtefactKind",
     "CapabilityCriterion",
     "CapabilityLevel",
     "Citation",
@@ -129,6 +147,9 @@ __all__ = [
     "Evaluation",
     "Evidence",
     "EvidenceStandard",
+    "Exemption",
+    "ExemptionGrounds",
+    "ExemptionKind",
     "ExternalInput",
     "Flag",
     "Framework",
@@ -138,6 +159,7 @@ __all__ = [
     "Identity",
     "Interpretation",
     "LevelKind",
+    "LevelRequirement",
     "ManualCondition",
     "ManualDetermination",
     "ManualFactorSource",
@@ -147,7 +169,9 @@ __all__ = [
     "Number",
     "Op",
     "Reassessment",
+    "Recommendation",
     "RelativeComputeCriterion",
+    "RequiredBefore",
     "Requirement",
     "ReviewedItem",
     "RiskDomain",
@@ -168,6 +192,8 @@ __all__ = [
     "SignOff",
     "Strict",
     "TextCopy",
+    "Tier",
+    "TieredRequirement",
     "Transparency",
     "TrustedActor",
     "Unspecified",
@@ -196,6 +222,13 @@ class Framework(Strict):
     governance: Governance
     external_input: ExternalInput = Field(default_factory=ExternalInput)
     transparency: Transparency | None = None
+    exemptions: list[Exemption] = Field(
+        default_factory=list,
+        description="Exemptions and waivers, applied only when their condition holds.",
+    )
+    recommendations: list[Recommendation] = Field(
+        default_factory=list, description="Industry-wide recommendations, never applied."
+    )
     tests: list[SelfTest] = Field(default_factory=list)
     notes: str | None = None
 

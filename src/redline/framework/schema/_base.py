@@ -93,6 +93,7 @@ class Op(StrEnum):
 class SafeguardKind(StrEnum):
     DEPLOYMENT = "deployment"
     SECURITY = "security"
+    ASSURANCE = "assurance"  # a safety case or affirmative argument, not a control
 
 
 class ActorKind(StrEnum):

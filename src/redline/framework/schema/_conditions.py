@@ -46,6 +46,10 @@ class ManualDetermination(Strict):
 
     id: Id
     determined_by: Id = Field(description="A governance role id.")
+    jointly_with: list[Id] = Field(
+        default_factory=list,
+        description="Further roles that make the determination together with determined_by.",
+    )
     question: str = Field(min_length=1)
     method: str | None = Field(default=None, description="E.g. uplift study, expert red teaming.")
 

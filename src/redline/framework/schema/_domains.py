@@ -22,10 +22,18 @@ from redline.framework.schema._conditions import (
     Condition,
     ManualDetermination,
 )
+from redline.framework.schema._constructs import (
+    TIERS,
+    RequiredBefore,
+    Tier,
+    TieredRequirement,
+)
 from redline.framework.schema._safeguards import (
     ActionRequirement,
     Requirement,
 )
+
+LevelRequirement = list[Requirement] | ActionRequirement | TieredRequirement
 
 # ------------------------------------------------------------------- risk domains
 
@@ -47,12 +55,25 @@ class CapabilityLevel(Strict):
         default=None, description="When the level counts as reached (ladder domains)."
     )
     evidence: Evidence
-    requires: dict[Action, list[Requirement] | ActionRequirement] = Field(
+    basis: Literal["capability", "usage"] = Field(
+        default="capability",
+        description="capability: crossed by what the model can do; usage: by how it is used.",
+    )
+    requires: dict[Action, LevelRequirement] = Field(
         default_factory=dict,
         description=(
-            "Per action: the safeguards required, or 'forbidden'. Intolerable levels "
-            "forbid every action they do not list."
+            "Per action: the safeguards required, or 'forbidden', or per deployment tier "
+            "('tiers: {limited: [...], large_scale: [...]}'). Intolerable levels forbid every "
+            "action they do not list."
         ),
+    )
+    recommends: dict[Action, list[Requirement]] = Field(
+        default_factory=dict,
+        description="Per action: safeguards the text recommends but does not require.",
+    )
+    required_before: list[RequiredBefore] = Field(
+        default_factory=list,
+        description="Safeguards required once a level below this one is reached.",
     )
     rationale: str | None = Field(
         default=None, description="How the threshold was chosen (commitment II)."
@@ -64,8 +85,18 @@ class CapabilityLevel(Strict):
     citation: Citation | None = None
 
     def requirement(self, action: Action) -> list[Requirement] | ActionRequirement:
+        """What the action requires; for a tiered requirement, that of the most
+        demanding tier (what a reader who does not know the tier must assume)."""
+        return self.requirement_for(action, None)
+
+    def requirement_for(
+        self, action: Action, tier: Tier | None
+    ) -> list[Requirement] | ActionRequirement:
         if action in self.requires:
-            return self.requires[action]
+            req = self.requires[action]
+            if isinstance(req, TieredRequirement):
+                return req.for_tier(tier if tier is not None else TIERS[-1])
+            return req
         if self.kind is LevelKind.INTOLERABLE:
             return ActionRequirement.FORBIDDEN
         return []
@@ -88,6 +119,9 @@ class MetricFactorSource(Strict):
 class RiskFactor(Strict):
     id: Id
     name: str = Field(min_length=1)
+    dimension: (
+        Literal["likelihood", "severity", "capability", "use_case", "autonomy", "other"] | None
+    ) = Field(default=None, description="What the factor scores (likelihood x severity, ...).")
     scores: list[Whole] = Field(min_length=2, description="Allowed ordinal scores, ascending.")
     source: ManualFactorSource | MetricFactorSource
     description: str | None = None

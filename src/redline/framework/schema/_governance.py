@@ -21,6 +21,8 @@ from redline.framework.schema._base import (
     RuleKind,
     Strict,
 )
+from redline.framework.schema._conditions import Condition
+from redline.framework.schema._constructs import Artefact
 from redline.framework.schema._safeguards import (
     Requirement,
 )
@@ -47,6 +49,12 @@ class Rule(Strict):
     binding: Flag = Field(
         default=True,
         description="False for discretionary wording ('may pause'); reported, never relied on.",
+    )
+    conditional_on: Literal["competitors", "industry", "regulation", "other"] | None = Field(
+        default=None, description="What the commitment depends on (with applies_when)."
+    )
+    applies_when: Condition | None = Field(
+        default=None, description="The rule applies only when this condition is shown."
     )
     citation: Citation | None = None
 
@@ -128,4 +136,7 @@ class Transparency(Strict):
     trusted_only: list[Disclosure] = Field(default_factory=list)
     withheld: list[Disclosure] = Field(default_factory=list)
     reporting: str | None = Field(default=None, description="What is published and when.")
+    artefacts: list[Artefact] = Field(
+        default_factory=list, description="Risk reports, roadmaps and other documents committed to."
+    )
     citation: Citation | None = None

@@ -18,6 +18,7 @@ from redline.framework.schema._base import (
     Strict,
     Whole,
 )
+from redline.framework.schema._constructs import Tier
 
 # ---------------------------------------------------------------------- self-tests
 
@@ -44,6 +45,9 @@ class Determination(Strict):
     reached: Flag | None = None
     score: Whole | None = None
     by: Id
+    jointly_with: list[Id] = Field(
+        default_factory=list, description="The other roles that made it together with 'by'."
+    )
     rationale: str = Field(min_length=1)
     date: dt.date | None = None
 
@@ -61,7 +65,14 @@ class SelfTest(Strict):
     results: list[ScenarioResult] = Field(default_factory=list)
     determinations: list[Determination] = Field(default_factory=list)
     safeguards_in_place: list[Id] = Field(default_factory=list)
+    tiers: dict[Action, Tier] = Field(
+        default_factory=dict, description="Deployment tier per action (default: most demanding)."
+    )
     expect: dict[Action, Literal["allowed", "allowed_with_conditions", "blocked", "forbidden"]]
     expect_levels: dict[Id, Id | Literal["none"]] = Field(
         default_factory=dict, description="domain id -> highest level reached"
+    )
+    expect_applied: dict[Action, list[Id]] = Field(
+        default_factory=dict,
+        description="Per action: the exemptions and conditional rules the decision must apply.",
     )
