@@ -47,7 +47,9 @@ def test_weights_security_practices_and_internal_review() -> None:
 def test_benefits_clause_and_reporting_carry_over() -> None:
     fw = _fw("xai-faif-2025-12.yaml")
     assert not [r for r in fw.rules if r.kind is S.RuleKind.HALT and r.binding]
-    benefits = next(r for r in fw.rules if r.id == "benefits-may-outweigh-benchmark")
+    benefits = next(e for e in fw.exemptions if e.id == "benefits-outweigh-benchmark")
+    assert benefits.kind is S.ExemptionKind.WAIVER
+    assert benefits.grounds is S.ExemptionGrounds.BENEFITS
     assert benefits.citation is not None and benefits.citation.section == "5. Deployment Decisions"
     assert fw.governance.noncompliance_reporting
     assert fw.transparency is not None and fw.transparency.trusted_only

@@ -30,11 +30,19 @@ def test_acceptance_criteria_are_no_unconditional_halt() -> None:
     """§6: the expected benefits of a deployment may outweigh a benchmark's risks."""
     fw = _fw()
     assert not [r for r in fw.rules if r.kind is S.RuleKind.HALT and r.binding]
-    benefits = next(r for r in fw.rules if r.id == "benefits-may-outweigh-benchmark")
+    benefits = next(e for e in fw.exemptions if e.id == "benefits-outweigh-benchmark")
+    assert benefits.kind is S.ExemptionKind.WAIVER
+    assert benefits.grounds is S.ExemptionGrounds.BENEFITS
     assert benefits.citation is not None and benefits.citation.section == "6. Deployment Decisions"
     for d in fw.domains:
         if d.id in ("bio-chem", "deception"):
             assert d.halting_exemption and "§6" in d.halting_exemption
+
+
+def test_benefits_waiver_is_applied_and_reported() -> None:
+    outcome = {o.name: o for o in run_self_tests(_fw())}
+    applied = [o for n, o in outcome.items() if "benefits clause" in n]
+    assert len(applied) == 1 and applied[0].passed, applied[0].failures
 
 
 def test_weight_security_standard_is_encoded_and_required() -> None:
