@@ -30,7 +30,12 @@ def test_list_json() -> None:
     openai = next(s for s in data["signatories"] if s["id"] == "openai")
     assert openai["status"] == "published"
     assert openai["latest_encoded"]["file"] == "openai-pf-v2.yaml"
-    assert openai["latest"]["version"] == "2"  # the unverified 2026 report is not "latest"
+    latest = {f["id"]: f for f in openai["frameworks"]}
+    assert latest["openai-preparedness-framework"]["latest"]["version"] == "2"
+    fgf = latest["openai-frontier-governance-framework"]
+    assert fgf["kind"] == "compliance_framework"
+    assert fgf["companion_of"] == "openai-preparedness-framework"
+    assert fgf["latest"]["date"] == "2026-05-28"
     mistral = next(s for s in data["signatories"] if s["id"] == "mistral-ai")
     assert mistral["latest"] is None and mistral["latest_encoded"] is None
 
@@ -43,7 +48,9 @@ def test_show_json() -> None:
     versions = {v["version"]: v for f in data["frameworks"] for v in f["versions"]}
     assert versions["Beta"]["contents"]["levels"] == 12
     assert versions["2"]["contents"]["self_tests"] >= 2
-    assert versions["reported"]["contents"] is None
+    assert versions["2"]["supersedes"] == "Beta (2023-12-18)"  # as the encoding says
+    kinds = {f["id"]: f["kind"] for f in data["frameworks"]}
+    assert kinds["openai-frontier-governance-framework"] == "compliance_framework"
     assert [c["commitment"] for c in data["commitments"]["checks"]] == [
         "I", "II", "III", "IV", "V", "VI", "VII", "VIII",
     ]  # fmt: skip
@@ -111,3 +118,23 @@ def test_compare_files_versions_and_errors(tmp_path: Path) -> None:
     invalid = runner.invoke(app, ["compare", str(bad), "openai"])
     assert invalid.exit_code == 1
     assert "bad.yaml:2:" in invalid.output
+
+
+def test_history_keeps_every_version_with_its_supersedes_chain() -> None:
+    from redline.registry import api
+
+    entries = api.history("anthropic")
+    rsp = [e for e in entries if e.framework == "anthropic-rsp"]
+    assert [e.version for e in rsp][:3] == ["1.0", "2.0", "2.1"]
+    assert {e.version for e in rsp} >= {"2.2", "3.0", "3.4"}
+    fcf = [e for e in entries if e.framework == "anthropic-fcf"]
+    assert fcf and all(e.kind == "compliance_framework" for e in fcf)
+    assert fcf[0].companion_of == "anthropic-rsp"
+    for e in entries:
+        if e.encoded:
+            assert e.encoding_id is not None
+    latest = dict((pf.id, v.version) for pf, v in api.latest_per_framework("anthropic"))
+    assert latest == {"anthropic-rsp": "3.4", "anthropic-fcf": "2"}
+    # The commitments check grades the latest safety framework, never a compliance one.
+    pf, _ = api.signatory("openai").encoded_safety()[-1]
+    assert pf.kind == "safety_framework"

@@ -73,8 +73,8 @@ def test_unknowns_carry_notes_and_flags_follow_the_notes() -> None:
         assert sig.headquarters.country == "unknown" and sig.headquarters.note
     flags = {(s.id, v.version): v.flag for s in api.signatories() for _, v in s.versions()}
     assert flags[("g42", "2025-02")] == "secondary"
-    assert flags[("meta", "2")] == "secondary"
-    assert flags[("openai", "reported")] == "unverified"
+    assert flags[("amazon", "2026-09 update")] == "secondary"
+    assert flags[("openai", "2026-05-28")] is None
     assert flags[("openai", "2")] is None
 
 
@@ -110,8 +110,10 @@ def test_framework_text_has_a_header_and_validates() -> None:
     text = api.framework_text("xai")
     head = text.splitlines()[:6]
     assert head[0].startswith("# yaml-language-server: $schema=/")
-    assert any("xAI" in line and "2025-08-20" in line for line in head)
-    assert any("https://x.ai/safety" in line for line in head)
+    _, v = api.signatory("xai").encoded_safety()[-1]
+    assert any("xAI" in line and v.date in line for line in head)
+    assert v.document is not None
+    assert any(str(api.registry().source(v.document).url) in line for line in head)
     loaded = load_text(text, "from-registry.yaml")
     assert not loaded.errors
 

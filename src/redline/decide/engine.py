@@ -292,11 +292,14 @@ def _matrix(ctx: _Context, d: S.RiskDomain) -> list[LevelOutcome]:
             reasons.append("below every band: no level applies")
     # Classes are ordered like a ladder: reaching one counts every class below it, so a
     # higher class never drops a requirement a lower one states (monotone in the scores).
+    # A lookup table's cells need not be nested (Naver 2024: general purpose x high need
+    # and special purpose x low need are incomparable), so there only the chosen cell's
+    # level counts.
     ids = [lv.id for lv in d.levels]
     top = ids.index(chosen) if chosen in ids else -1
     out = []
     for i, lv in enumerate(d.levels):
-        hit = i <= top
+        hit = lv.id == chosen if m.combine == "lookup" else i <= top
         status = Status.REACHED if hit else Status.NOT_REACHED
         why = (
             reasons if lv.id == chosen else ([f"below the class reached ({chosen})"] if hit else [])

@@ -131,9 +131,12 @@ def safe_link(text: str | None) -> Link | None:
 
 
 class CitationView(View):
-    source: Link
+    source: Link | None = None  # None: the framework's own document
     section: str | None = None
     quote: str | None = None
+    quotes: list[str] = Field(default_factory=list)
+    reading: str | None = None  # an interpretation: ours, not the text's
+    reason: str | None = None
 
 
 # ---------------------------------------------------------------------- policy
@@ -551,8 +554,9 @@ class FrameworkView(View):
 def _citation(c: S.Citation | None) -> CitationView | None:
     if c is None:
         return None
-    link = safe_link(c.source) or Link(text=c.source)
-    return CitationView(source=link, section=c.section, quote=c.quote)
+    from redline.publish.citations import citation_view
+
+    return citation_view(c)
 
 
 def condition_words(

@@ -11,12 +11,19 @@ from __future__ import annotations
 
 import difflib
 import functools
+from dataclasses import dataclass
 from pathlib import Path
 
 from redline.framework import schema as S
 from redline.framework.load import load_framework
 from redline.registry.load import FRAMEWORKS, SIGNATORIES, load_registry_file
-from redline.registry.model import FrameworkVersion, PublishedFramework, Registry, Signatory
+from redline.registry.model import (
+    FrameworkVersion,
+    PublishedFramework,
+    Registry,
+    Signatory,
+    sort_key,
+)
 
 
 class RegistryLookupError(LookupError):
@@ -69,7 +76,7 @@ def _pick(org: str, version: str | None) -> tuple[Signatory, PublishedFramework,
             f"{sig.name} has no encoded framework in the registry (status: {status})"
         )
     if version is None:
-        fw, v = encoded[-1]
+        fw, v = sig.encoded_safety()[-1]
         return sig, fw, v
     wanted = _norm(version)
     for fw, v in encoded:
@@ -170,3 +177,63 @@ def citation_urls(fw: S.Framework) -> list[tuple[str, str]]:
 def signatory_urls(sig: Signatory) -> set[str]:
     reg = registry()
     return {url for sid in sig.sources if (url := reg.source(sid).url)}
+
+
+@dataclass(frozen=True)
+class VersionEntry:
+    """One version of a framework as the registry knows it, with what its encoding says
+    about its place in the history (supersedes, companion)."""
+
+    framework: str  # registry framework id
+    framework_name: str
+    kind: str
+    companion_of: str | None
+    version: str
+    date: str
+    encoded: str | None
+    document_url: str | None
+    supersedes: str | None  # from the encoding, when encoded
+    encoding_id: str | None
+    flag: str | None
+    note: str | None
+
+    def as_dict(self) -> dict[str, object]:
+        return dict(self.__dict__)
+
+
+def history(org: str) -> list[VersionEntry]:
+    """Every known version of every framework of an organisation, per framework oldest
+    first, with the encodings' supersedes chain and companion links."""
+    sig = signatory(org)
+    reg = registry()
+    out: list[VersionEntry] = []
+    for pf in sig.frameworks:
+        for v in sorted(pf.versions, key=lambda v: sort_key(v.date)):
+            fw = _load(FRAMEWORKS / v.encoded) if v.encoded else None
+            out.append(
+                VersionEntry(
+                    framework=pf.id,
+                    framework_name=pf.name,
+                    kind=pf.kind,
+                    companion_of=pf.companion_of,
+                    version=v.version,
+                    date=v.date,
+                    encoded=v.encoded,
+                    document_url=reg.source(v.document).url if v.document else None,
+                    supersedes=fw.framework.supersedes if fw else None,
+                    encoding_id=fw.framework.id if fw else None,
+                    flag=v.flag,
+                    note=v.note,
+                )
+            )
+    return out
+
+
+def latest_per_framework(org: str) -> list[tuple[PublishedFramework, FrameworkVersion]]:
+    """The latest version of each of an organisation's frameworks (unverified reports
+    left out unless nothing else is known)."""
+    out = []
+    for pf in signatory(org).frameworks:
+        known = [v for v in pf.versions if v.flag != "unverified"] or list(pf.versions)
+        out.append((pf, max(known, key=lambda v: sort_key(v.date))))
+    return out

@@ -64,7 +64,7 @@ def _version_text(latest: dict[str, Any]) -> Text:
 
 
 def _latest_encoded(sig: Any) -> dict[str, Any] | None:
-    encoded = sig.encoded()
+    encoded = sig.encoded_safety()
     if not encoded:
         return None
     fw, v = encoded[-1]
@@ -90,6 +90,21 @@ def list_signatories(as_json: JsonOpt = False) -> None:
                         "status": s.status.value,
                         "latest": _latest_known(s),
                         "latest_encoded": _latest_encoded(s),
+                        "frameworks": [
+                            {
+                                "id": pf.id,
+                                "name": pf.name,
+                                "kind": pf.kind,
+                                "companion_of": pf.companion_of,
+                                "latest": {
+                                    "version": v.version,
+                                    "date": v.date,
+                                    "flag": v.flag,
+                                    "encoded": v.encoded,
+                                },
+                            }
+                            for pf, v in api.latest_per_framework(s.id)
+                        ],
                     }
                     for s in sigs
                 ],
@@ -104,7 +119,7 @@ def list_signatories(as_json: JsonOpt = False) -> None:
     table.add_column("Name", ratio=2, overflow="fold")
     table.add_column("Signed", no_wrap=True)
     table.add_column("Status", no_wrap=True)
-    table.add_column("Latest known framework", ratio=5, overflow="fold")
+    table.add_column("Latest version of each framework", ratio=5, overflow="fold")
     table.add_column("Encoded (latest)", ratio=3, overflow="fold")
     style = {"published": "green", "partial": "yellow", "none_found": "red"}
     for s in sigs:
@@ -116,7 +131,14 @@ def list_signatories(as_json: JsonOpt = False) -> None:
             s.name,
             signed,
             Text(s.status.value.replace("_", " "), style=style[s.status.value]),
-            _version_text(latest) if latest else Text("-"),
+            Text("\n").join(
+                _version_text(
+                    {"framework": pf.name, "version": v.version, "date": v.date, "flag": v.flag}
+                )
+                for pf, v in api.latest_per_framework(s.id)
+            )
+            if latest
+            else Text("-"),
             Text(f"{enc['framework']} {enc['version']}") if enc else Text("-"),
         )
     out.print(table)
@@ -126,6 +148,44 @@ def list_signatories(as_json: JsonOpt = False) -> None:
         f"{counts['none_found']} none found. Details: redline registry show ORG",
         markup=False,
     )
+
+
+def _readings(fw: S.Framework) -> list[dict[str, Any]]:
+    """The encoder's interpretations, each apart from the words it quotes."""
+    from redline.registry.facts import cited
+
+    return [
+        {
+            "element": c.element,
+            "section": c.citation.section,
+            "quotes": c.citation.all_quotes(),
+            "reading": c.citation.interpretation.reading,
+            "reason": c.citation.interpretation.reason,
+        }
+        for c in cited(fw)
+        if c.citation.interpretation is not None
+    ]
+
+
+def _print_readings(name: str, fw: S.Framework) -> None:
+    from redline.registry.facts import summary
+
+    s = summary(fw)
+    out.print(
+        f"{name}: {s.elements} cited elements, {s.quoted} quoted ({s.quotes} quotes), "
+        f"{s.interpretations} with an interpretation, {s.unspecified} unspecified",
+        markup=False,
+    )
+    readings = _readings(fw)
+    if not readings:
+        return
+    table = Table(title="Interpretations: our readings, not the text's words", expand=True)
+    for col in ("Element", "Quoted words", "Our reading", "Why"):
+        table.add_column(col, overflow="fold")
+    for r in readings:
+        quoted = "; ".join(f"\u201c{q}\u201d" for q in r["quotes"]) or "-"
+        table.add_row(Text(r["element"]), Text(quoted), Text(r["reading"]), Text(r["reason"]))
+    out.print(table)
 
 
 def _contents_text(fw: S.Framework) -> str:
@@ -179,7 +239,8 @@ def show(
             loaded[v.encoded] = load_framework(FRAMEWORKS / v.encoded)
         except FrameworkError as exc:  # a shipped file should never fail; say so plainly
             raise _fail(f"registry file {v.encoded} is invalid: {exc}") from None
-    latest = sig.encoded()[-1][1] if sig.encoded() else None
+    latest = sig.encoded_safety()[-1][1] if sig.encoded() else None
+    supersedes = {(e.framework, e.version): e.supersedes for e in api.history(sig.id) if e.encoded}
     checks = check_commitments(loaded[latest.encoded]) if latest and latest.encoded else None
 
     def url(sid: str | None) -> str | None:
@@ -189,17 +250,21 @@ def show(
         {
             "id": fw.id,
             "name": fw.name,
+            "kind": fw.kind,
+            "companion_of": fw.companion_of,
             "note": fw.note,
             "versions": [
                 {
                     "version": v.version,
                     "date": v.date,
+                    "supersedes": supersedes.get((fw.id, v.version)),
                     "flag": v.flag,
                     "source": v.source,
                     "document_url": url(v.document),
                     "note": v.note,
                     "encoded": v.encoded,
                     "contents": _contents(loaded[v.encoded]) if v.encoded else None,
+                    "interpretations": _readings(loaded[v.encoded]) if v.encoded else None,
                 }
                 for v in fw.versions
             ],
@@ -234,17 +299,25 @@ def show(
     out.print(f"  status: {status}{status_note}  [source: {sig.status.source}]", markup=False)
     if sig.frameworks:
         table = Table(title="Frameworks and versions", expand=True)
-        for col in ("Framework", "Version", "Date", "Source", "Encoding", "Contains"):
+        for col in ("Framework", "Version", "Date", "Supersedes", "Source", "Encoding", "Contains"):
             table.add_column(col, overflow="fold")
+        names = {pf.id: pf.name for pf in sig.frameworks}
         for pf in sig.frameworks:
+            label = Text(pf.name)
+            if pf.kind == "compliance_framework":
+                label.append(
+                    f" (compliance framework, companion of {names.get(str(pf.companion_of))})",
+                    style="cyan",
+                )
             for fv in pf.versions:
                 version = Text(fv.version)
                 if fv.flag:
                     version.append(f" [{fv.flag}]", style="yellow")
                 table.add_row(
-                    Text(pf.name),
+                    label,
                     version,
                     Text(fv.date),
+                    Text(supersedes.get((pf.id, fv.version)) or "-"),
                     Text(fv.source),
                     Text(fv.encoded or "-"),
                     Text(_contents_text(loaded[fv.encoded]) if fv.encoded else "-"),
@@ -252,6 +325,8 @@ def show(
         out.print(table)
     else:
         out.print("  no framework found", markup=False)
+    if latest is not None and latest.encoded:
+        _print_readings(latest.encoded, loaded[latest.encoded])
     if checks is not None and latest is not None:
         fw0 = loaded[str(latest.encoded)].framework
         ctable = Table(
@@ -332,5 +407,8 @@ def compare_command(
 
 def register(app: typer.Typer) -> None:
     """Add ``registry list|show`` and ``compare`` to the redline command."""
+    from redline.registry.check_command import check_quotes
+
+    registry_app.command("check-quotes")(check_quotes)
     app.add_typer(registry_app, name="registry")
     app.command("compare")(compare_command)

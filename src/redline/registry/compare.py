@@ -61,9 +61,18 @@ class Ref:
     kind: str
     section: str | None = None
     source: str | None = None
+    quotes: tuple[str, ...] = ()
+    interpretation: str | None = None  # our reading, kept apart from the quoted words
 
     def as_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "kind": self.kind, "section": self.section, "source": self.source}
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "section": self.section,
+            "source": self.source,
+            "quotes": list(self.quotes),
+            "interpretation": self.interpretation,
+        }
 
     def short(self, width: int = 48) -> str:
         if not self.section:
@@ -131,7 +140,12 @@ class Comparison:
 
 
 def _ref(kind: str, eid: str, c: S.Citation | None) -> Ref:
-    return Ref(eid, kind, c.section if c else None, c.source if c else None)
+    if c is None:
+        return Ref(eid, kind)
+    reading = (
+        f"{c.interpretation.reading} ({c.interpretation.reason})" if c.interpretation else None
+    )
+    return Ref(eid, kind, c.section, c.source, tuple(c.all_quotes()), reading)
 
 
 def _levels(fw: S.Framework) -> Iterable[tuple[S.RiskDomain, S.CapabilityLevel]]:
@@ -476,6 +490,8 @@ def render(cmp: Comparison, console: Console, *, refs: bool = True) -> None:
                 if refs and c.refs:
                     for r in c.refs[:_SHOWN_REFS]:
                         t.append(f"\n  {r.short()}", style="dim")
+                        if r.interpretation:
+                            t.append(f"\n    our reading: {r.interpretation}", style="italic dim")
                     if len(c.refs) > _SHOWN_REFS:
                         t.append(f"\n  +{len(c.refs) - _SHOWN_REFS} more (--json)", style="dim")
                 cells.append(t)

@@ -120,6 +120,18 @@ def _check_signatory(
         if fw.id in ids:
             yield (*fpath, "id"), f"duplicate framework id {fw.id!r}"
         ids.add(fw.id)
+        if fw.companion_of is not None and fw.kind != "compliance_framework":
+            yield (*fpath, "companion_of"), "companion_of is for compliance frameworks only"
+        if fw.kind == "compliance_framework" and fw.companion_of is None:
+            yield (
+                (*fpath, "kind"),
+                "a compliance framework names its safety framework (companion_of)",
+            )
+        if fw.companion_of is not None and fw.companion_of not in {f.id for f in sig.frameworks}:
+            yield (
+                (*fpath, "companion_of"),
+                f"companion_of {fw.companion_of!r} is not a framework of {sig.id}",
+            )
         versions: set[str] = set()
         for k, v in enumerate(fw.versions):
             vpath: PathT = (*fpath, "versions", k)

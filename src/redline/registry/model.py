@@ -96,6 +96,14 @@ class FrameworkVersion(Fact):
 class PublishedFramework(Strict):
     id: Id
     name: str = Field(min_length=1)
+    kind: Literal["safety_framework", "compliance_framework"] = Field(
+        default="safety_framework",
+        description="compliance_framework: written for a law, beside a safety framework.",
+    )
+    companion_of: Id | None = Field(
+        default=None,
+        description="For a compliance framework: id of the signatory's safety framework.",
+    )
     versions: list[FrameworkVersion] = Field(min_length=1)
     note: str | None = None
 
@@ -122,6 +130,12 @@ class Signatory(Strict):
     def encoded(self) -> list[tuple[PublishedFramework, FrameworkVersion]]:
         """Versions redline encodes, oldest first."""
         return [(f, v) for f, v in self.versions() if v.encoded]
+
+    def encoded_safety(self) -> list[tuple[PublishedFramework, FrameworkVersion]]:
+        """Encoded versions of safety frameworks (not compliance frameworks), oldest first;
+        what the commitments check grades. Falls back to every encoding if none."""
+        safety = [(f, v) for f, v in self.encoded() if f.kind == "safety_framework"]
+        return safety or self.encoded()
 
 
 class Registry(Strict):

@@ -159,7 +159,7 @@ Quote = Annotated[
     str,
     Field(
         min_length=1,
-        max_length=400,
+        max_length=300,
         description=(
             "Exact words of the source, at most about 300 characters. Whitespace, line "
             "breaks, hyphenation at line ends and typographic quote marks are normalised "
