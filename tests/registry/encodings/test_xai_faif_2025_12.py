@@ -46,8 +46,12 @@ def test_weights_security_practices_and_internal_review() -> None:
 
 def test_benefits_clause_and_reporting_carry_over() -> None:
     fw = _fw("xai-faif-2025-12.yaml")
-    assert not [r for r in fw.rules if r.kind is S.RuleKind.HALT and r.binding]
+    (halt,) = [r for r in fw.rules if r.kind is S.RuleKind.HALT]
+    assert S.Action.CONTINUE_TRAINING not in halt.actions
+    assert S.Action.INTERNAL_DEPLOYMENT not in halt.actions
     benefits = next(e for e in fw.exemptions if e.id == "benefits-outweigh-benchmark")
+    assert benefits.binding
+    assert set(benefits.levels) == {"bio-chem-above-acceptance", "dishonesty-above-acceptance"}
     assert benefits.kind is S.ExemptionKind.WAIVER
     assert benefits.grounds is S.ExemptionGrounds.BENEFITS
     assert benefits.citation is not None and benefits.citation.section == "5. Deployment Decisions"

@@ -29,8 +29,12 @@ def test_five_critical_steps_with_theory() -> None:
 def test_acceptance_criteria_are_no_unconditional_halt() -> None:
     """§6: the expected benefits of a deployment may outweigh a benchmark's risks."""
     fw = _fw()
-    assert not [r for r in fw.rules if r.kind is S.RuleKind.HALT and r.binding]
+    (halt,) = [r for r in fw.rules if r.kind is S.RuleKind.HALT]
+    assert S.Action.CONTINUE_TRAINING not in halt.actions
+    assert S.Action.INTERNAL_DEPLOYMENT not in halt.actions
     benefits = next(e for e in fw.exemptions if e.id == "benefits-outweigh-benchmark")
+    assert benefits.binding
+    assert set(benefits.levels) == {"bio-chem-above-acceptance", "dishonesty-above-acceptance"}
     assert benefits.kind is S.ExemptionKind.WAIVER
     assert benefits.grounds is S.ExemptionGrounds.BENEFITS
     assert benefits.citation is not None and benefits.citation.section == "6. Deployment Decisions"
