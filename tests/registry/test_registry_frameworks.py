@@ -132,7 +132,7 @@ def test_risk_matrices_encode_nvidia_and_naver() -> None:
     assert domain.risk_matrix is not None and domain.risk_matrix.combine == "max"
     assert [lv.id for lv in domain.levels] == ["mr1", "mr2", "mr3", "mr4", "mr5"]
     assert domain.halting_exemption
-    naver = api.load_registry_framework("naver")
+    naver = api.load_registry_framework("naver", "naver-asf-2024.yaml")
     misuse = next(d for d in naver.domains if d.id == "misuse")
     assert misuse.risk_matrix is not None and misuse.risk_matrix.combine == "lookup"
 
