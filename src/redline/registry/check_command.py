@@ -69,3 +69,22 @@ def check_quotes(
             f"{report.checked} quotes checked, {len(report.misses)} not found{unchecked}\n"
         )
     raise typer.Exit(0 if report.ok else 1)
+
+
+def docs_command(
+    out_file: Annotated[
+        Path | None, typer.Option("--out", help="Write to this file instead of stdout.")
+    ] = None,
+) -> None:
+    """Print docs/registry.md: a table per encoding (quoted facts, interpretations,
+    unspecified, the hash of the text checked), generated from the registry data."""
+    from redline.registry.docs import registry_markdown
+
+    text = registry_markdown()
+    if out_file is None:
+        sys.stdout.write(text)
+        return
+    tmp = out_file.with_name(out_file.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(out_file)
+    sys.stdout.write(f"wrote {out_file}\n")

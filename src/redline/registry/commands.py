@@ -407,8 +407,9 @@ def compare_command(
 
 def register(app: typer.Typer) -> None:
     """Add ``registry list|show`` and ``compare`` to the redline command."""
-    from redline.registry.check_command import check_quotes
+    from redline.registry.check_command import check_quotes, docs_command
 
     registry_app.command("check-quotes")(check_quotes)
+    registry_app.command("docs")(docs_command)
     app.add_typer(registry_app, name="registry")
     app.command("compare")(compare_command)
