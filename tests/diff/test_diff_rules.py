@@ -239,3 +239,35 @@ def test_made_recommended_is_a_weakening() -> None:
     lv["recommends"] = {"internal_deployment": ["usage-monitoring"]}
     changes = [c for c in diff(BASE, _fw(doc)) if c.rule == "requirement-recommended"]
     assert changes and changes[0].direction is Direction.WEAKENING
+
+
+def test_an_any_of_group_that_gains_an_alternative_is_one_weakening() -> None:
+    doc = _doc()
+    reqs = _level(doc, "bio-high")["requires"]["external_deployment"]
+    group = next(r for r in reqs if isinstance(r, dict))
+    group["any_of"].append("weights-security-l3")
+    changes = [c for c in diff(BASE, _fw(doc)) if "external_deployment" in c.summary]
+    assert [(c.rule, c.direction) for c in changes] == [
+        ("requirement-alternative", Direction.WEAKENING)
+    ]
+    back = [c for c in diff(_fw(doc), BASE) if "external_deployment" in c.summary]
+    assert [(c.rule, c.direction) for c in back] == [
+        ("requirement-alternative", Direction.STRENGTHENING)
+    ]
+
+
+def test_merged_domains_compare_their_levels_where_they_went() -> None:
+    doc = _doc()
+    bio, chem = _domain(doc, "biology"), _domain(doc, "chemistry")
+    merged = {**bio, "id": "bio-chem", "name": "Biology and chemistry"}
+    merged["levels"] = bio["levels"] + chem["levels"]
+    doc["domains"] = [merged] + [
+        d for d in doc["domains"] if d["id"] not in ("biology", "chemistry")
+    ]
+    for t in doc["tests"]:
+        t.get("expect_levels", {}).pop("biology", None)
+        t.get("expect_levels", {}).pop("chemistry", None)
+    changes = diff(BASE, _fw(doc))
+    rules = [c.rule for c in changes]
+    assert "domain-merged" in rules
+    assert "domain-removed" not in rules and "level-removed" not in rules, rules

@@ -463,17 +463,17 @@ class CommitmentDiff(Recorder):
         kb = {x.kind.value for x in ab}
         for k in sorted(ka - kb):
             self.add(
-                "artefact-removed",
+                "artefact",
                 W,
-                f"no longer commits to a {k.replace('_', ' ')}",
+                f"no longer commits to a {_artefact_words(k)}",
                 ("transparency/artefacts", k, None),
                 None,
             )
         for k in sorted(kb - ka):
             self.add(
-                "artefact-removed",
+                "artefact",
                 ST,
-                f"now commits to a {k.replace('_', ' ')}",
+                f"now commits to a {_artefact_words(k)}",
                 None,
                 ("transparency/artefacts", k, None),
             )
@@ -518,3 +518,7 @@ class CommitmentDiff(Recorder):
                 ("external_input", ea.threshold_setting, ea.citation),
                 ("external_input", eb.threshold_setting, eb.citation),
             )
+
+
+def _artefact_words(kind: str) -> str:
+    return "further published document" if kind == "other" else kind.replace("_", " ")

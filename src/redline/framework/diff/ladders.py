@@ -8,7 +8,6 @@ from redline.framework.diff.model import (
     N,
     Recorder,
     W,
-    alternatives,
     combination,
     leaf_key,
     leaf_kind,
@@ -28,6 +27,7 @@ class LadderDiff(Recorder):
 
     def domains(self) -> None:
         pairs, gone, came = match(self.o.domains, self.n.domains, lambda d: d.id, lambda d: d.name)
+        gone, came = self.merged_or_split(gone, came)
         for d in gone:
             self.add(
                 "domain-removed",
@@ -63,11 +63,67 @@ class LadderDiff(Recorder):
                 )
             self.levels(a, b)
 
-    def levels(self, da: S.RiskDomain, db: S.RiskDomain) -> None:
-        pairs, gone, came = match(
-            da.levels, db.levels, lambda lv: lv.id, lambda lv: lv.name, lambda lv: lv.kind.value
+    def merged_or_split(
+        self, gone: list[S.RiskDomain], came: list[S.RiskDomain]
+    ) -> tuple[list[S.RiskDomain], list[S.RiskDomain]]:
+        """Unmatched domains that share level ids were merged or split: their levels are
+        compared where they went, and the domains are not reported as removed and added."""
+        links = [
+            (a, b)
+            for a in gone
+            for b in came
+            if {lv.id for lv in a.levels} & {lv.id for lv in b.levels}
+        ]
+        if not links:
+            return gone, came
+        linked_old = {id(a) for a, _ in links}
+        linked_new = {id(b) for _, b in links}
+        for b in (d for d in came if id(d) in linked_new):
+            sources = [a for a, x in links if x is b]
+            self.add(
+                "domain-merged",
+                N,
+                f"domain {b.name!r} now holds the levels of "
+                + ", ".join(repr(a.name) for a in sources),
+                (sources[0].id, ", ".join(a.name for a in sources), sources[0].citation),
+                (b.id, b.name, b.citation),
+            )
+        for a in (d for d in gone if id(d) in linked_old):
+            targets = [b for x, b in links if x is a]
+            if len(targets) > 1:
+                self.add(
+                    "domain-merged",
+                    N,
+                    f"domain {a.name!r} was split into " + ", ".join(repr(b.name) for b in targets),
+                    (a.id, a.name, a.citation),
+                    (targets[0].id, ", ".join(b.name for b in targets), targets[0].citation),
+                )
+        old_levels = [(a, lv) for a in gone if id(a) in linked_old for lv in a.levels]
+        new_levels = [(b, lv) for b in came if id(b) in linked_new for lv in b.levels]
+        self.level_lists(old_levels, new_levels)
+        return (
+            [d for d in gone if id(d) not in linked_old],
+            [d for d in came if id(d) not in linked_new],
         )
-        for lv in gone:
+
+    def levels(self, da: S.RiskDomain, db: S.RiskDomain) -> None:
+        self.level_lists([(da, lv) for lv in da.levels], [(db, lv) for lv in db.levels])
+
+    def level_lists(
+        self,
+        old: list[tuple[S.RiskDomain, S.CapabilityLevel]],
+        new: list[tuple[S.RiskDomain, S.CapabilityLevel]],
+    ) -> None:
+        pairs_dl, gone_dl, came_dl = match(
+            old,
+            new,
+            lambda x: x[1].id,
+            lambda x: x[1].name,
+            lambda x: x[1].kind.value,
+        )
+        for (da, a), (db, b) in pairs_dl:
+            self.level(f"{da.id}/{a.id}", f"{db.id}/{b.id}", a, b)
+        for da, lv in gone_dl:
             self.add(
                 "level-removed",
                 W,
@@ -75,7 +131,7 @@ class LadderDiff(Recorder):
                 (f"{da.id}/{lv.id}", lv.name, lv.citation),
                 None,
             )
-        for lv in came:
+        for db, lv in came_dl:
             self.add(
                 "level-added",
                 ST,
@@ -83,8 +139,6 @@ class LadderDiff(Recorder):
                 None,
                 (f"{db.id}/{lv.id}", lv.name, lv.citation),
             )
-        for a, b in pairs:
-            self.level(f"{da.id}/{a.id}", f"{db.id}/{b.id}", a, b)
 
     def level(self, pa: str, pb: str, a: S.CapabilityLevel, b: S.CapabilityLevel) -> None:
         ca, cb = a.citation, b.citation
@@ -286,6 +340,7 @@ class LadderDiff(Recorder):
             if fa or isinstance(ra, S.ActionRequirement) or isinstance(rb, S.ActionRequirement):
                 continue
             ids_a, ids_b = req_ids(ra), req_ids(rb)
+            self.regrouped(pa, pb, action, ids_a, ids_b, ca, cb)
             rec_b = req_ids(b.recommends.get(action, []))
             rec_a = req_ids(a.recommends.get(action, []))
             for sid in sorted(ids_a - ids_b):
@@ -326,19 +381,40 @@ class LadderDiff(Recorder):
                     (pb, sid, cb),
                     S.Disclosable.SAFEGUARD_DETAILS,
                 )
-            alt_a, alt_b = alternatives(ra), alternatives(rb)
-            for key in alt_a.keys() & alt_b.keys():
-                if alt_a[key] != alt_b[key]:
-                    d = W if len(alt_b[key]) > len(alt_a[key]) else ST
-                    self.add(
-                        "requirement-alternative",
-                        d,
-                        f"{pb}: {action.value} accepts any of {', '.join(sorted(alt_b[key]))} "
-                        f"(was {', '.join(sorted(alt_a[key]))})",
-                        (pa, sorted(alt_a[key]), ca),
-                        (pb, sorted(alt_b[key]), cb),
-                    )
             self.tiers(pa, pb, action, a, b)
+
+    def regrouped(
+        self,
+        pa: str,
+        pb: str,
+        action: S.Action,
+        ids_a: set[str],
+        ids_b: set[str],
+        ca: S.Citation | None,
+        cb: S.Citation | None,
+    ) -> None:
+        """An any-of group on both sides sharing an alternative is one changed group, not
+        a removal and an addition: more alternatives is easier to meet (weakening)."""
+        for old_group in sorted(g for g in ids_a - ids_b if "|" in g):
+            members_a = set(old_group.split("|"))
+            new_group = next(
+                (g for g in sorted(ids_b - ids_a) if set(g.split("|")) & members_a), None
+            )
+            if new_group is None:
+                continue
+            members_b = set(new_group.split("|"))
+            ids_a.discard(old_group)
+            ids_b.discard(new_group)
+            d = W if members_b > members_a else ST if members_b < members_a else N
+            self.add(
+                "requirement-alternative",
+                d,
+                f"{pb}: {action.value} accepts any of {', '.join(sorted(members_b))} "
+                f"(was {', '.join(sorted(members_a))})",
+                (pa, sorted(members_a), ca),
+                (pb, sorted(members_b), cb),
+                S.Disclosable.SAFEGUARD_DETAILS,
+            )
 
     def tiers(
         self, pa: str, pb: str, action: S.Action, a: S.CapabilityLevel, b: S.CapabilityLevel

@@ -40,6 +40,7 @@ W, ST, N = Direction.WEAKENING, Direction.STRENGTHENING, Direction.NEUTRAL
 RULES: dict[str, tuple[str, bool]] = {
     "domain-removed": ("a risk domain is no longer covered (scope narrowed)", True),
     "domain-added": ("a risk domain is newly covered", True),
+    "domain-merged": ("domains merged or split; their levels are compared where they went", False),
     "domain-status": ("a domain moved between tracked (binding levels) and research", True),
     "level-removed": ("a capability level was removed or merged into another", True),
     "level-added": ("a capability level was added", True),
@@ -105,7 +106,7 @@ RULES: dict[str, tuple[str, bool]] = {
     "noncompliance-channel": ("the noncompliance reporting channel was removed (or added)", False),
     "scope-criteria": ("the criteria of what counts as a frontier model changed", True),
     "transparency": ("an item moved between public, trusted-only and withheld", False),
-    "artefact-removed": ("a committed report or roadmap was dropped (or added)", False),
+    "artefact": ("a committed report or roadmap was dropped (or added)", False),
     "external-input": (
         "a trusted actor or the account of external input was removed (or added)",
         False,
@@ -324,16 +325,6 @@ def req_ids(reqs: Iterable[S.Requirement] | Any) -> set[str]:
             out.add("|".join(sorted(r.any_of)))
         else:
             out.add(r)
-    return out
-
-
-def alternatives(reqs: Any) -> dict[str, set[str]]:
-    """any-of requirements keyed by their first alternative, to compare their sizes."""
-    out: dict[str, set[str]] = {}
-    if isinstance(reqs, list):
-        for r in reqs:
-            if isinstance(r, S.AnyOfSafeguards):
-                out[sorted(r.any_of)[0]] = set(r.any_of)
     return out
 
 
