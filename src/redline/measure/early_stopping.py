@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import numbers
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
+from redline.measure.assisted import AssistedThresholdTest
 from redline.measure.confseq import SequentialMethod, _check_confidence
 from redline.measure.threshold import SequentialThresholdTest
 
@@ -113,6 +114,9 @@ class ThresholdEarlyStopping:
         cluster_key: str | None = None,
         cluster_estimand: Literal["item_mean", "cluster_mean"] = "item_mean",
         pool_size: int | None = None,
+        predictions: Mapping[str | int, float] | None = None,
+        weights: Mapping[str | int, float] | None = None,
+        fallback: float | None = None,
     ) -> None:
         if method is None:
             method = "hypergeometric" if cluster_key is None else "wor-betting"
@@ -139,13 +143,23 @@ class ThresholdEarlyStopping:
         if pool_size is not None and cluster_key is not None:
             raise ValueError("pool_size applies to item-level monitoring only")
         self.pool_size = pool_size
+        # Model-assisted monitoring (redline.measure.assisted): a prediction per sample id,
+        # and sampling weights when the dataset order was drawn by active_order.
+        if predictions is not None and (cluster_key is not None or method == "wr-betting"):
+            raise ValueError("predictions apply to item-level without-replacement monitoring")
+        if weights is not None and predictions is None:
+            raise ValueError("sampling weights need predictions")
+        self.predictions = None if predictions is None else dict(predictions)
+        self.weights = None if weights is None else dict(weights)
+        self.fallback = fallback
         self._running = False
         self._reset()
 
     # ---- state
 
     def _reset(self) -> None:
-        self.monitor: SequentialThresholdTest | None = None
+        self.monitor: SequentialThresholdTest | AssistedThresholdTest | None = None
+        self._index_of: dict[str | int, int] = {}
         self._unit_of: dict[str | int, Hashable] = {}  # sample id -> unit (itself or cluster)
         self._members: dict[Hashable, list[str | int]] = {}
         self._unit_order: list[Hashable] = []  # units in order of first scheduling
@@ -214,9 +228,12 @@ class ThresholdEarlyStopping:
                     f"pool_size {self.pool_size} is smaller than the {pool_units} samples run"
                 )
             pool = self.pool_size
-        self.monitor = SequentialThresholdTest(
-            pool, self.thresholds, self.confidence, self.method, scale=scale
-        )
+        if self.predictions is not None:
+            self.monitor = self._assisted_monitor(list(self._unit_of))
+        else:
+            self.monitor = SequentialThresholdTest(
+                pool, self.thresholds, self.confidence, self.method, scale=scale
+            )
         return "redline.ThresholdEarlyStopping"
 
     async def schedule_sample(self, id: str | int, epoch: int) -> EarlyStop | None:
@@ -298,7 +315,34 @@ class ThresholdEarlyStopping:
 
     # ---- internals
 
-    def _require_monitor(self) -> SequentialThresholdTest:
+    def _assisted_monitor(self, ids: list[str | int]) -> AssistedThresholdTest:
+        assert self.predictions is not None
+        missing = [i for i in ids if i not in self.predictions]
+        if missing:
+            raise ValueError(f"no prediction for sample(s) {missing[:5]!r}: every item needs one")
+        # A budget or --limit runs a prefix of the drawn order: the rest of the pool is the
+        # predicted items that are not in the task, and is simply never drawn.
+        known = set(ids)
+        ids = ids + [i for i in self.predictions if i not in known]
+        if self.pool_size is not None and self.pool_size != len(ids):
+            raise ValueError(
+                f"predictions cover {len(ids)} items but the pool has {self.pool_size}: "
+                "give one prediction per item of the whole pool"
+            )
+        if self.weights is not None and any(i not in self.weights for i in ids):
+            raise ValueError("sampling weights must cover every item that has a prediction")
+        self._index_of = {sample_id: k for k, sample_id in enumerate(ids)}
+        weights = None if self.weights is None else [self.weights[i] for i in ids]
+        return AssistedThresholdTest(
+            [self.predictions[i] for i in ids],
+            self.thresholds,
+            self.confidence,
+            weights=weights,
+            fallback=self.fallback,
+            binary=self.method == "hypergeometric",
+        )
+
+    def _require_monitor(self) -> SequentialThresholdTest | AssistedThresholdTest:
         if self.monitor is None:
             raise RuntimeError("start_task was not called")
         return self.monitor
@@ -368,7 +412,10 @@ class ThresholdEarlyStopping:
                 x = sum(values) / self._largest
             else:
                 x = sum(values) / len(values)
-            monitor.update(min(1.0, max(0.0, x)))
+            if isinstance(monitor, AssistedThresholdTest):
+                monitor.update(min(1.0, max(0.0, x)), index=self._index_of[members[0]])
+            else:
+                monitor.update(min(1.0, max(0.0, x)))
             self._fed_units += 1
 
 

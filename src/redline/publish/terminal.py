@@ -9,6 +9,7 @@ from rich.text import Text
 
 from redline.decide.model import Decision, VerdictKind
 from redline.measure.results import Results
+from redline.publish.assisted_note import assisted_note
 
 VERDICT_STYLE = {
     VerdictKind.ALLOWED: "bold green",
@@ -54,7 +55,7 @@ def render_results(results: Results, console: Console) -> None:
                 f"{s.estimate:.3f}",
                 escape(f"[{iv.lower:.3f}, {iv.upper:.3f}] {iv.method}"),
                 f"{s.samples_used}/{s.samples_available}",
-                s.stop_reason,
+                escape(s.stop_reason + (f" ({note})" if (note := assisted_note(s)) else "")),
                 str(s.tokens.total),
             )
     console.print(table)

@@ -37,6 +37,7 @@ from redline.framework import schema as S
 from redline.framework.commitments import SOURCE as COMMITMENTS_SOURCE
 from redline.framework.commitments import check_commitments
 from redline.measure.results import EvaluationResult, Interval, Results, StrategyRun
+from redline.publish.assisted_note import assisted_note
 from redline.registry.compare import ELEMENTS, element_cells
 
 D = S.Disclosable
@@ -1360,7 +1361,9 @@ def _strategy_view(
         samples_used=s.samples_used,
         samples_available=s.samples_available,
         stop_reason=s.stop_reason,
-        stop_words=STOP_WORDS.get(s.stop_reason, s.stop_reason),
+        stop_words="; ".join(
+            x for x in (STOP_WORDS.get(s.stop_reason, s.stop_reason), assisted_note(s)) if x
+        ),
         estimate=s.estimate if w is None else w,
         interval=_iv(_interval(s.intervals)) if w is None else w,
         standard_error=s.standard_error if w is None else w,

