@@ -95,7 +95,7 @@ __all__ = [
 DEFAULT_FALLBACK = 0.8
 """Share of the initial wealth on the hypergeometric CS (uniform orders of binary scores)."""
 
-DEFAULT_WEIGHT_FLOOR = 0.25
+DEFAULT_WEIGHT_FLOOR = 0.5
 """Smallest sampling weight relative to the most uncertain item's (see ``active_weights``)."""
 
 BETA_PRIOR = 0.5
