@@ -215,3 +215,31 @@ governance:
             break
     assert run2["samples_used"] < plain.n
     assert first["decision"]["verdicts"] == second["decision"]["verdicts"]
+
+
+def test_predictions_from_a_ledger_entry(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first assessment is recorded; the second names it by its ledger entry number, and
+    redline reads the results and logs back out of the evidence store."""
+    from redline.cli import _predictions
+    from redline.ledger import open_ledger, record_assessment
+    from redline.publish.assisted_note import assisted_note
+
+    monkeypatch.setenv("REDLINE_HOME", str(tmp_path / "ws"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    full = _framework(tmp_path, "full.yaml", early_stopping=False)
+    first = _assess(full, tmp_path / "first")
+    results_path = tmp_path / "first" / "results.json"
+    results_path.write_text(first.model_dump_json())
+    decision = decide(load_framework(full), Inputs(measurements=first.measurements()))
+    with open_ledger() as ledger:
+        entry, _ = record_assessment(ledger, full, results_path, decision)
+    loaded = _predictions(str(entry))
+    assert loaded.source.startswith(f"ledger entry {entry} ")
+    gated = _framework(tmp_path, "gated.yaml", early_stopping=True)
+    second = _assess(gated, tmp_path / "second", predictions=loaded)
+    [run] = second.evaluations[0].strategies
+    assert run.predictions is not None and run.predictions.items_predicted == 300
+    assert run.predictions.source.startswith("ledger entry")
+    note = assisted_note(run)
+    assert note is not None and run.predictions.predictions_sha256[:12] in note
+    assert "samples" in note
