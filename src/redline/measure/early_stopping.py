@@ -97,6 +97,12 @@ class ThresholdEarlyStopping:
     ``largest / average`` cluster size, not at all for equal sizes).
     ``"cluster_mean"`` tests the mean of cluster means instead.
 
+    Predictions (``predictions``: sample id -> prediction in [0, 1] for every item of the pool;
+    ``weights`` when the order was drawn by ``redline.measure.assisted.active_order``) switch
+    the monitor to ``AssistedThresholdTest``. The dataset order must be drawn independently of
+    the predictions: not with the seed of the run that produced them, whose first items are
+    exactly the ones it scored (``redline.measure.predictions.assisted_seed`` derives one).
+
     A scheduled sample that never completes (an error without retry) halts the sequence at that
     point: skipping it would let failures that correlate with the answer bias the order, so no
     later score is used and nothing further is stopped. Only ``epochs=1`` is supported: Inspect
