@@ -243,3 +243,22 @@ def test_predictions_from_a_ledger_entry(tmp_path: Path, monkeypatch: pytest.Mon
     note = assisted_note(run)
     assert note is not None and run.predictions.predictions_sha256[:12] in note
     assert "samples" in note
+
+
+def test_active_order_is_recorded_and_its_estimate_is_weighted(tmp_path: Path) -> None:
+    gated = _framework(tmp_path, "gated.yaml", early_stopping=True)
+    good = tmp_path / "p.jsonl"
+    rows = [
+        {"evaluation": "tiny", "sample": f"s{i:03d}", "score": 0.8 if i % 3 == 0 else 0.3}
+        for i in range(300)
+    ]
+    good.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    results = _assess(
+        gated, tmp_path / "out", predictions=load_predictions(good), active_order=True
+    )
+    [run] = results.evaluations[0].strategies
+    assert run.predictions is not None and run.predictions.active_order
+    assert run.predictions.fallback == 0.0
+    iv = results.evaluations[0].intervals[0]
+    assert iv.lower <= 1 / 3 <= iv.upper
+    assert abs(run.estimate - 1 / 3) < 0.25

@@ -146,3 +146,22 @@ def test_active_order_draws_heavier_items_first() -> None:
     firsts = [active_order(weights, seed=s)[0] for s in range(400)]
     share = np.mean(np.asarray(firsts) < 50)
     assert share == pytest.approx(500 / 550, abs=0.05)
+
+
+def test_the_weighted_estimate_is_unbiased_under_an_active_order() -> None:
+    """The plain mean of an active order's first draws is biased towards uncertain items; the
+    monitor's estimate is not (averaged over seeded orders, it hits the pool mean)."""
+    rng = np.random.default_rng(21)
+    f = rng.uniform(0.02, 0.98, N)
+    y = (np.abs(f - 0.5) < 0.2).astype(float)  # the uncertain items, drawn more often, score 1
+    weights = active_weights(f)
+    plain, weighted = [], []
+    for seed in range(150):
+        monitor = AssistedThresholdTest(f, [0.99], 0.95, weights=weights)
+        for i in active_order(weights, seed)[:40]:
+            monitor.update(y[i], index=i)
+        plain.append(monitor.mean)
+        weighted.append(monitor.estimate)
+    se = np.std(weighted) / np.sqrt(len(weighted))
+    assert abs(np.mean(weighted) - y.mean()) < 4 * se
+    assert np.mean(plain) - y.mean() > 4 * np.std(plain) / np.sqrt(len(plain))

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import math
 import random
 import time
 import uuid
@@ -396,6 +397,7 @@ def summarise_run(spec: RunSpec, log_path: Path, out_dir: Path) -> StrategyRun:
         stop = "limit"
     clustered = sampling.cluster_by is not None
     intervals: list[Interval] = []
+    weighted = math.nan
     se: float | None = None
     n_clusters: int | None = None
     for conf in spec.confidences:
@@ -404,7 +406,9 @@ def summarise_run(spec: RunSpec, log_path: Path, out_dir: Path) -> StrategyRun:
             from redline.measure.predictions import replay
 
             binary = sampling.scores == "binary"
-            lo, hi, method = replay(spec.assisted, drawn, values, spec.thresholds, c_k, binary)
+            lo, hi, method, weighted = replay(
+                spec.assisted, drawn, values, spec.thresholds, c_k, binary
+            )
         elif sampling.early_stopping and spec.thresholds:
             lo, hi, method = _sequence_interval(values, pool, c_k, _sequence_method(sampling))
         else:
@@ -434,6 +438,9 @@ def summarise_run(spec: RunSpec, log_path: Path, out_dir: Path) -> StrategyRun:
         started = dt.datetime.fromisoformat(log.stats.started_at)
         completed = dt.datetime.fromisoformat(log.stats.completed_at)
         duration = (completed - started).total_seconds()
+    # An active order over-represents uncertain items: report the weighted estimate.
+    active = spec.assisted is not None and spec.assisted.weights is not None
+    estimate = weighted if active else sum(values) / n
     used: PredictionUse | None = None
     if spec.assisted is not None:
         from redline.measure.predictions import record
@@ -456,7 +463,7 @@ def summarise_run(spec: RunSpec, log_path: Path, out_dir: Path) -> StrategyRun:
         samples_available=pool,
         samples_used=n,
         stop_reason=stop,
-        estimate=sum(values) / n,
+        estimate=estimate,
         standard_error=se,
         n_clusters=n_clusters,
         intervals=intervals,

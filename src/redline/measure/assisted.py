@@ -445,6 +445,7 @@ class AssistedThresholdTest:
         self._r = (np.asarray(r_max), np.asarray(r_min), np.asarray(v_max))
         self._f_rem, self._w_rem = f_sum, w_sum
         self._drawn_total = 0.0
+        self._theta_sum = 0.0
         self._stats = np.zeros(5)
         self._seen = np.zeros(n_pool, dtype=bool)
         self.n = 0
@@ -480,6 +481,17 @@ class AssistedThresholdTest:
         return self._drawn_total / self.n if self.n else math.nan
 
     @property
+    def estimate(self) -> float:
+        """Unbiased estimate of the pool mean, for any order this class accepts.
+
+        Each draw gives ``theta_t = (S_{t-1} + beta_t F_t + M_t X_t) / N``, whose conditional
+        mean is the pool mean (see the module docstring); their average is unbiased. With an
+        active order the plain mean of the drawn scores is not (it over-represents the items
+        drawn more often), so this is the estimate an active run reports.
+        """
+        return self._theta_sum / self.n if self.n else math.nan
+
+    @property
     def beta(self) -> float:
         return float(_beta(*self._stats[:, None])[0])
 
@@ -499,6 +511,11 @@ class AssistedThresholdTest:
             raise ValueError(f"pool item {index} is out of range or was already drawn")
         f_i, w_i = self.design.predictions[index], self.design.weights[index]
         beta = _beta(*self._stats[:, None])
+        remaining = self.pool_size - self.n
+        x_t = (value - float(beta[0]) * f_i) / w_i * (self._w_rem / remaining)
+        self._theta_sum += (
+            self._drawn_total + float(beta[0]) * self._f_rem + remaining * x_t
+        ) / self.pool_size
         r_max, r_min, v_max = self._r
         _assisted_step(
             self._state, slice(None), y=np.asarray(value), f=np.asarray(f_i), w=np.asarray(w_i),
@@ -618,4 +635,5 @@ class AssistedThresholdTest:
             "fallback": self.fallback,
             "active_order": not self.uniform,
             "beta": self.beta,
+            "estimate": None if self.n == 0 else self.estimate,
         }

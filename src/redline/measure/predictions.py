@@ -263,8 +263,9 @@ def replay(
     thresholds: Sequence[float],
     confidence: float,
     binary: bool,
-) -> tuple[float, float, str]:
-    """The run's anytime-valid interval, recomputed from its scores in drawn order."""
+) -> tuple[float, float, str, float]:
+    """The run's anytime-valid interval, recomputed from its scores in drawn order, and the
+    unbiased estimate (``AssistedThresholdTest.estimate``)."""
     from redline.measure.assisted import AssistedThresholdTest
 
     monitor = AssistedThresholdTest(
@@ -279,7 +280,8 @@ def replay(
     for sample_id, value in zip(order, values, strict=True):
         monitor.update(value, index=position[sample_id])
     lower, upper = monitor.interval
-    return lower, upper, "exact-pool" if monitor.exhausted else "assisted-cs"
+    name = "exact-pool" if monitor.exhausted else "assisted-cs"
+    return lower, upper, name, monitor.estimate
 
 
 def _projected_unassisted(
@@ -310,7 +312,11 @@ def record(
     """The ``PredictionUse`` fields for a finished run."""
     position = plan.position
     run_predictions = [plan.predictions.values[position[i]] for i in order]
-    estimate = sum(values) / len(values) if values else 0.5
+    estimate = (
+        replay(plan, order, values, thresholds, confidence, binary)[3]
+        if plan.weights is not None and values
+        else (sum(values) / len(values) if values else 0.5)
+    )
     projected = (
         _projected_unassisted(len(plan.predictions.ids), estimate, thresholds, confidence)
         if binary and thresholds
