@@ -16,6 +16,12 @@ side, on the same simulated orders:
   that is only available because it is told ``d``; it tests two points, not a pool mean, and
   is truncated at ``N``.
 
+With predictions (``benchmarks/assisted_cells.py``, the model-assisted test of
+``redline.measure.assisted``): simulated checkpoint series in which each item's correctness
+follows a latent ability and item easiness, predictions from earlier checkpoints with a given
+correlation, and adversarial predictions; today's hypergeometric column is recomputed on the
+same pools and orders, beside them.
+
 Per cell: wrong-decision rate (settled on the wrong side of ``t``; at ``p = t`` any settlement
 is wrong), undecided rate when the pool is used up, and the median (and 90th percentile) share
 of the pool used, counting an undecided trial as the whole pool. Seeded: the same arguments
@@ -37,6 +43,13 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
+
+sys.path.insert(0, str(__import__("pathlib").Path(__file__).parent))
+from assisted_cells import (
+    ADVERSARIAL,
+    render_assisted,
+    run_assisted_cell,
+)
 
 from redline.measure.sequential import SequentialMethod, simulate_settlement
 from redline.measure.stats import wilson_interval
@@ -228,6 +241,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--pools", type=_ints, default=[500, 3668], help="pool sizes (3,668 is WMDP's)"
     )
+    parser.add_argument(
+        "--prediction-rhos",
+        type=_floats,
+        default=[0.0, 0.3, 0.5, 0.7, 0.9],
+        help="correlations of successive checkpoints' per-item scores (cells with predictions)",
+    )
+    parser.add_argument(
+        "--prediction-gaps",
+        type=_floats,
+        default=[0.0, 0.05, 0.10],
+        help="|p - t| with predictions",
+    )
+    parser.add_argument(
+        "--prediction-pools", type=_ints, default=[3668], help="pool sizes with predictions"
+    )
+    parser.add_argument("--no-predictions", action="store_true", help="skip those cells")
     parser.add_argument("--workers", type=int, default=2, help="processes (cells run in parallel)")
     parser.add_argument("--json", action="store_true", help="print JSON instead of tables")
     args = parser.parse_args(argv)
@@ -241,12 +270,28 @@ def main(argv: list[str] | None = None) -> int:
         for n in args.pools
         for p in ps
     ]
+    assisted_jobs = []
+    if not args.no_predictions:
+        aps = sorted(
+            {round(args.threshold + sign * g, 10) for g in args.prediction_gaps for sign in (-1, 1)}
+        )
+        kinds = [f"rho={r:g}" for r in args.prediction_rhos] + list(ADVERSARIAL)
+        assisted_jobs = [
+            (n, p, args.threshold, args.trials, args.confidence, args.seed, kind)
+            for n in args.prediction_pools
+            for kind in kinds
+            for p in aps
+        ]
     started = time.perf_counter()
     if args.workers > 1:
         with ProcessPoolExecutor(max_workers=args.workers) as pool:
+            # The slowest cells (predictions, p = t) first, so the workers finish together.
+            assisted_future = [pool.submit(run_assisted_cell, *job) for job in assisted_jobs]
             cells = list(pool.map(run_cell, *zip(*jobs, strict=True)))
+            assisted = [f.result() for f in assisted_future]
     else:
         cells = [run_cell(*job) for job in jobs]
+        assisted = [run_assisted_cell(*job) for job in assisted_jobs]
     seconds = time.perf_counter() - started
 
     if args.json:
@@ -255,10 +300,14 @@ def main(argv: list[str] | None = None) -> int:
             "arguments": {k: v for k, v in vars(args).items() if k != "json"},
             "elapsed_seconds": seconds,
             "cells": [asdict(c) for c in cells],
+            "cells_with_predictions": [asdict(c) for c in assisted],
         }
         print(json.dumps(payload, indent=2))
     else:
-        print(render(cells, args, command, seconds))
+        text = render(cells, args, command, seconds)
+        if assisted:
+            text += "\n\n" + "\n".join(render_assisted(assisted, args.trials))
+        print(text)
     return 0
 
 

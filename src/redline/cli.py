@@ -346,6 +346,31 @@ def _record(
     return info
 
 
+def _predictions(source: str) -> Any:
+    """Load ``--predictions FROM``: a path, else a ledger entry."""
+    import tempfile
+
+    from redline.measure.predictions import PredictionsError, load_predictions
+
+    path = Path(source)
+    try:
+        if path.exists():
+            return load_predictions(path)
+        from redline.ledger import LedgerError, open_ledger
+        from redline.ledger.export import export_assessment
+
+        try:
+            with open_ledger(create=False) as ledger, tempfile.TemporaryDirectory() as tmp:
+                entry, results_path = export_assessment(ledger, source, Path(tmp))
+                loaded = load_predictions(results_path)
+        except LedgerError as exc:
+            raise UserError(f"--predictions {source}: not a file, and ledger: {exc}") from None
+        loaded.source = f"ledger entry {entry.seq} ({entry.hash[:12]})"
+        return loaded
+    except PredictionsError as exc:
+        raise UserError(f"--predictions: {exc}") from None
+
+
 def _write_report(out_dir: Path) -> Path | None:
     """The internal HTML report beside the results (the ledger's current record included)."""
     from redline.publish.assessment import PublishError, record_from_ledger
@@ -414,6 +439,24 @@ def assess(
             "rates get misclassification-corrected (Rogan-Gladen) intervals.",
         ),
     ] = None,
+    predictions: Annotated[
+        str | None,
+        typer.Option(
+            "--predictions",
+            metavar="FROM",
+            help="Per-item predictions that let early stopping settle sooner: an earlier "
+            "assessment's output directory or results.json, its ledger entry (number or "
+            "hash prefix), or a JSONL file of per-item scores (docs/statistics.md).",
+        ),
+    ] = None,
+    active_order: Annotated[
+        bool,
+        typer.Option(
+            "--active-order",
+            help="With --predictions: draw items the predictions leave uncertain more often "
+            "(inverse-probability weighted; no plain-CS fallback).",
+        ),
+    ] = False,
 ) -> None:
     """Measure a model against a framework's evaluations and decide each action.
 
@@ -436,7 +479,11 @@ def assess(
         limit=limit,
         display="none" if as_json or not sys.stdout.isatty() else "rich",
         claimed=[c.id for c in inputs.safeguards],
+        predictions=_predictions(predictions) if predictions else None,
+        active_order=active_order,
     )
+    if active_order and predictions is None:
+        raise UserError("--active-order needs --predictions")
     if not as_json:
         out.print(
             f"Assessing {model} against {fw.framework.name} {fw.framework.version}", markup=False

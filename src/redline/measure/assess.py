@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import math
 import random
 import time
 import uuid
@@ -32,6 +33,7 @@ from redline.measure.results import (
     FrameworkRef,
     Interval,
     ModelRef,
+    PredictionUse,
     Results,
     StrategyRun,
     Tokens,
@@ -39,6 +41,7 @@ from redline.measure.results import (
 from redline.measure.tasks import parse_task
 
 if TYPE_CHECKING:
+    from redline.measure.predictions import AssistedPlan, PredictionSet
     from redline.measure.sequential import SequentialMethod
 
 
@@ -66,6 +69,7 @@ class RunSpec:
     log: Path | None = None
     order: list[str | int] = field(default_factory=list)
     pool_size: int = 0
+    assisted: AssistedPlan | None = None  # set when per-item predictions steer the run
 
     @property
     def key(self) -> str:
@@ -191,7 +195,13 @@ def _sequence_interval(
     return lo, hi, name
 
 
-def build_task(spec: RunSpec, base_dir: Path | None, limit: int | None) -> Any:
+def build_task(
+    spec: RunSpec,
+    base_dir: Path | None,
+    limit: int | None,
+    predictions: PredictionSet | None = None,
+    active_order: bool = False,
+) -> Any:
     """An Inspect Task for one run: resolved, reordered, budgeted, early-stopping."""
     from inspect_ai import task_with
     from inspect_ai._eval.loader import load_tasks  # stable in the pinned Inspect version
@@ -231,7 +241,18 @@ def build_task(spec: RunSpec, base_dir: Path | None, limit: int | None) -> Any:
             f"{spec.evaluation.task!r}: {type(exc).__name__}: {exc}"
         ) from None
     sampling = spec.evaluation.sampling
-    ordered = _order(samples, sampling.seed)
+    scored = None
+    if predictions is not None and sampling.early_stopping and spec.thresholds:
+        scored = predictions.for_run(spec.evaluation.id, spec.extra_args, spec.strategy)
+    if scored is not None and predictions is not None:
+        from redline.measure.predictions import plan_run
+
+        ordered, spec.assisted = plan_run(
+            samples, scored, predictions, sampling.seed, _order,
+            active=active_order, binary=sampling.scores == "binary",
+        )  # fmt: skip
+    else:
+        ordered = _order(samples, sampling.seed)
     spec.pool_size = len(ordered)
     cap = len(ordered) if sampling.budget == "all" else int(sampling.budget)
     if limit is not None:
@@ -249,6 +270,8 @@ def build_task(spec: RunSpec, base_dir: Path | None, limit: int | None) -> Any:
                 spec.stop_confidence,
                 sampling.early_stopping,
                 spec.extra_args,
+                spec.assisted.predictions.sha256 if spec.assisted else None,
+                spec.assisted.weights is not None if spec.assisted else None,
             ],
             default=str,
         ).encode()
@@ -263,6 +286,13 @@ def build_task(spec: RunSpec, base_dir: Path | None, limit: int | None) -> Any:
             score_name=spec.evaluation.scorer,
             method=_sequence_method(sampling),
             pool_size=spec.pool_size,
+            predictions=spec.assisted.predictions.mapping if spec.assisted else None,
+            weights=(
+                dict(zip(spec.assisted.predictions.ids, spec.assisted.weights, strict=True))
+                if spec.assisted and spec.assisted.weights is not None
+                else None
+            ),
+            fallback=spec.assisted.fallback if spec.assisted else None,
         )
     version = f"{task.version}+redline.{plan_hash}"
     kwargs: dict[str, Any] = {
@@ -351,7 +381,7 @@ def summarise_run(spec: RunSpec, log_path: Path, out_dir: Path) -> StrategyRun:
             f"evaluation {spec.evaluation.id!r} ({spec.strategy}): Inspect run ended with status "
             f"{log.status!r}: {why}. Log: {log_path}"
         )
-    values, clusters, _ = _values(spec, log_path)
+    values, clusters, drawn = _values(spec, log_path)
     if not values:
         raise MeasureError(f"evaluation {spec.evaluation.id!r}: the log has no scored samples")
     n = len(values)
@@ -370,11 +400,19 @@ def summarise_run(spec: RunSpec, log_path: Path, out_dir: Path) -> StrategyRun:
         stop = "limit"
     clustered = sampling.cluster_by is not None
     intervals: list[Interval] = []
+    weighted = math.nan
     se: float | None = None
     n_clusters: int | None = None
     for conf in spec.confidences:
         c_k = stats.adjusted_confidence(conf, spec.k)
-        if sampling.early_stopping and spec.thresholds:
+        if spec.assisted is not None:
+            from redline.measure.predictions import replay
+
+            binary = sampling.scores == "binary"
+            lo, hi, method, weighted = replay(
+                spec.assisted, drawn, values, spec.thresholds, c_k, binary
+            )
+        elif sampling.early_stopping and spec.thresholds:
             lo, hi, method = _sequence_interval(values, pool, c_k, _sequence_method(sampling))
         else:
             summ = stats.summarise(values, clusters if clustered else None, c_k, pool_size=pool)
@@ -403,6 +441,19 @@ def summarise_run(spec: RunSpec, log_path: Path, out_dir: Path) -> StrategyRun:
         started = dt.datetime.fromisoformat(log.stats.started_at)
         completed = dt.datetime.fromisoformat(log.stats.completed_at)
         duration = (completed - started).total_seconds()
+    # An active order over-represents uncertain items: report the weighted estimate.
+    active = spec.assisted is not None and spec.assisted.weights is not None
+    estimate = weighted if active else sum(values) / n
+    used: PredictionUse | None = None
+    if spec.assisted is not None:
+        from redline.measure.predictions import record
+
+        used = PredictionUse(
+            **record(
+                spec.assisted, drawn, values, spec.thresholds, spec.stop_confidence,
+                sampling.scores == "binary",
+            )
+        )  # fmt: skip
     return StrategyRun(
         strategy=spec.strategy,
         task=spec.evaluation.task,
@@ -415,12 +466,13 @@ def summarise_run(spec: RunSpec, log_path: Path, out_dir: Path) -> StrategyRun:
         samples_available=pool,
         samples_used=n,
         stop_reason=stop,
-        estimate=sum(values) / n,
+        estimate=estimate,
         standard_error=se,
         n_clusters=n_clusters,
         intervals=intervals,
         tokens=tokens,
         duration_s=duration,
+        predictions=used,
     )
 
 
@@ -467,6 +519,8 @@ class AssessOptions:
     max_tasks: int | None = None
     claimed: Sequence[str] = ()
     retry_attempts: int = 1
+    predictions: PredictionSet | None = None  # earlier per-item scores (--predictions)
+    active_order: bool = False  # draw items with prediction-based weights
 
 
 def run_assessment(
@@ -487,7 +541,9 @@ def run_assessment(
     if not specs:
         raise MeasureError("the framework references no evaluation that can be measured")
     base = framework_file.parent
-    tasks = [build_task(s, base, options.limit) for s in specs]
+    tasks = [
+        build_task(s, base, options.limit, options.predictions, options.active_order) for s in specs
+    ]
     if on_progress:
         on_progress(f"running {len(tasks)} Inspect tasks on {options.model}")
     try:

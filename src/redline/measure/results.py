@@ -37,6 +37,38 @@ class Tokens(_Doc):
     total: int = 0
 
 
+class PredictionUse(_Doc):
+    """Which per-item predictions a model-assisted run used (docs/statistics.md, section 4)."""
+
+    source: str = Field(description="Where they came from: a results directory or a JSONL file.")
+    kind: Literal["results", "jsonl"]
+    source_sha256: str = Field(description="sha256 of the source file (results.json or JSONL).")
+    predictions_sha256: str = Field(
+        description="sha256 of the predictions used for this run: canonical JSON of "
+        "[[sample id, prediction], ...] in pool order, missing items filled in."
+    )
+    items_predicted: int = Field(description="Pool items that had a prediction of their own.")
+    fill_value: float = Field(
+        description="Prediction given to items the source did not score (its mean)."
+    )
+    correlation: float | None = Field(
+        description="Pearson correlation of predictions and scores on the items run "
+        "(None when either is constant)."
+    )
+    active_order: bool = Field(description="Items drawn with prediction-based weights.")
+    fallback: float = Field(description="Share of the bet on the plain hypergeometric CS.")
+    order_sha256: str = Field(description="sha256 of the drawn order of sample ids (JSON).")
+    order_seed: int = Field(
+        description="Seed of the drawn order, derived from the evaluation's seed and the "
+        "predictions' digest (never the evaluation's seed itself)."
+    )
+    projected_unassisted_samples: int | None = Field(
+        default=None,
+        description="Median samples the plain CS would need on a pool at this run's "
+        "estimate (seeded simulation, a projection, not a measurement).",
+    )
+
+
 class StrategyRun(_Doc):
     strategy: str
     task: str
@@ -55,6 +87,9 @@ class StrategyRun(_Doc):
     intervals: list[Interval]
     tokens: Tokens
     duration_s: float
+    predictions: PredictionUse | None = Field(
+        default=None, description="Set when the run was model-assisted."
+    )
 
 
 class GraderCorrection(_Doc):

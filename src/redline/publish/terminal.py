@@ -10,6 +10,7 @@ from rich.text import Text
 from redline.decide.model import Decision, VerdictKind
 from redline.framework.diff import Side
 from redline.measure.results import Results
+from redline.publish.assisted_note import assisted_note
 from redline.publish.changes import DiffView
 
 VERDICT_STYLE = {
@@ -56,7 +57,7 @@ def render_results(results: Results, console: Console) -> None:
                 f"{s.estimate:.3f}",
                 escape(f"[{iv.lower:.3f}, {iv.upper:.3f}] {iv.method}"),
                 f"{s.samples_used}/{s.samples_available}",
-                s.stop_reason,
+                escape(s.stop_reason + (f" ({note})" if (note := assisted_note(s)) else "")),
                 str(s.tokens.total),
             )
     console.print(table)

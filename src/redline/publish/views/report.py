@@ -10,6 +10,7 @@ from typing import Any
 from redline.decide.model import DomainOutcome, LevelOutcome
 from redline.framework import schema as S
 from redline.measure.results import EvaluationResult, StrategyRun
+from redline.publish.assisted_note import assisted_note
 from redline.publish.views.common import (
     ACTION_WORDS,
     AUDIENCE_WORDS,
@@ -81,7 +82,9 @@ def _strategy_view(
         samples_used=s.samples_used,
         samples_available=s.samples_available,
         stop_reason=s.stop_reason,
-        stop_words=STOP_WORDS.get(s.stop_reason, s.stop_reason),
+        stop_words="; ".join(
+            x for x in (STOP_WORDS.get(s.stop_reason, s.stop_reason), assisted_note(s)) if x
+        ),
         estimate=s.estimate if w is None else w,
         interval=interval_view(main_interval(s.intervals)) if w is None else w,
         standard_error=s.standard_error if w is None else w,
