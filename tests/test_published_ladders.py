@@ -95,12 +95,18 @@ OPEN = S.Action.OPEN_WEIGHTS_RELEASE
 # ------------------------------------------------------------------ every fixture
 
 
+def _registry_urls() -> set[str | None]:
+    from redline.registry import api
+
+    return {s.url for s in api.registry().sources}
+
+
 @pytest.mark.parametrize("key", sorted(FILES))
 def test_fixture_is_valid_and_real(key: str) -> None:
     fw = _load(key)
     assert fw.framework.fictional is False
     assert fw.framework.organisation == ORGANISATIONS[key]
-    assert fw.framework.source_url in SOURCES
+    assert fw.framework.source_url in SOURCES | _registry_urls()
     assert fw.notes, "an encoding says in notes what the source leaves open"
 
 
@@ -115,10 +121,12 @@ def test_every_level_safeguard_and_rule_is_cited(key: str) -> None:
     ]
     for what, citation in cited:
         assert citation is not None, f"{what} has no citation"
-        assert citation.source in SOURCES, f"{what} cites {citation.source}"
+        # Omitted source = the framework's own document (the issue-14 contract).
+        known = SOURCES | _registry_urls() | {None, fw.framework.source_url}
+        assert citation.source in known, f"{what} cites {citation.source}"
         assert citation.section, f"{what} cites no section"
-        if citation.quote is not None:
-            assert len(citation.quote.split()) <= 12, f"{what}: quotes stay short key phrases"
+        for quote in citation.all_quotes():
+            assert len(quote) <= 300, f"{what}: a quote stays short (at most 300 characters)"
 
 
 @pytest.mark.parametrize("key", sorted(FILES))
@@ -129,9 +137,9 @@ def test_directions_are_consistent(key: str) -> None:
 
 
 @pytest.mark.parametrize("key", sorted(FILES))
-def test_carries_two_or_three_self_tests(key: str) -> None:
+def test_carries_at_least_two_self_tests(key: str) -> None:
     fw = _load(key)
-    assert 2 <= len(fw.tests) <= 3
+    assert len(fw.tests) >= 2  # one per exemption, conditional commitment and fix
     for t in fw.tests:
         assert t.expect
 
