@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -103,3 +103,23 @@ def format_path(path: Iterable[str | int]) -> str:
         else:
             out += f".{part}" if out else str(part)
     return out
+
+
+@dataclass(frozen=True)
+class SemanticProblem:
+    """A problem with the meaning of a framework, at ``path``.
+
+    ``see`` names a second place the problem involves (e.g. the first use of a
+    duplicated id); the loader says where it is in the file."""
+
+    path: PathT
+    message: str
+    severity: Literal["error", "warning"] = "error"
+    on_key: bool = False
+    see: PathT | None = None
+
+    def text(self, where: Callable[[PathT], str] | None = None) -> str:
+        if self.see is None:
+            return self.message
+        place = where(self.see) if where is not None else format_path(self.see)
+        return f"{self.message} (first used at {place})"

@@ -8,35 +8,15 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel
 
 from redline.framework import schema as S
-from redline.framework.located import format_path
-
-PathT = tuple[str | int, ...]
-
-
-@dataclass(frozen=True)
-class SemanticProblem:
-    """A problem with the meaning of a framework, at ``path``.
-
-    ``see`` names a second place the problem involves (e.g. the first use of a
-    duplicated id); the loader says where it is in the file."""
-
-    path: PathT
-    message: str
-    severity: Literal["error", "warning"] = "error"
-    on_key: bool = False
-    see: PathT | None = None
-
-    def text(self, where: Callable[[PathT], str] | None = None) -> str:
-        if self.see is None:
-            return self.message
-        place = where(self.see) if where is not None else _fmt(self.see)
-        return f"{self.message} (first used at {place})"
+from redline.framework import validate_constructs
+from redline.framework.located import PathT, SemanticProblem, format_path
+from redline.framework.schema import condition_paths as _conditions
+from redline.framework.validate_constructs import manual_conditions
 
 
 def _err(
@@ -64,23 +44,6 @@ def _fmt(path: PathT) -> str:
 
 def _known(names: Iterable[str]) -> str:
     return ", ".join(sorted(set(names))) or "none defined"
-
-
-def _conditions(
-    cond: S.Condition | None, path: PathT
-) -> Iterator[tuple[PathT, S.Comparison | S.ManualDetermination]]:
-    if cond is None:
-        return
-    if isinstance(cond, S.Comparison):
-        yield path, cond
-    elif isinstance(cond, S.ManualCondition):
-        yield (*path, "manual"), cond.manual
-    elif isinstance(cond, S.AllCondition):
-        for i, c in enumerate(cond.all):
-            yield from _conditions(c, (*path, "all", i))
-    elif isinstance(cond, S.AnyCondition):
-        for i, c in enumerate(cond.any):
-            yield from _conditions(c, (*path, "any", i))
 
 
 def _requirement_ids(req: S.Requirement) -> list[str]:
@@ -250,7 +213,6 @@ def _check(
 
     yield from _unique(determinations, "manual determination")
     # Conditions of exemptions and conditional rules (checked in validate_constructs).
-    from redline.framework.validate_constructs import manual_conditions
 
     for _, c in manual_conditions(fw):
         manual.setdefault(c.id, (c, None))
@@ -392,8 +354,6 @@ def _check(
                 )
 
     # ---- registry constructs (identity, exemptions, usage thresholds, ...)
-    from redline.framework import validate_constructs
-
     yield from validate_constructs.check(fw)
 
     # ---- evaluations

@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from redline.framework import schema as S
-from redline.framework.validate import PathT, SemanticProblem, _conditions
+from redline.framework.located import PathT, SemanticProblem
+from redline.framework.schema import condition_paths as _conditions
 
 
 def _err(path: PathT, msg: str, *, on_key: bool = False) -> SemanticProblem:

@@ -200,6 +200,7 @@ __all__ = [
     "Verification",
     "Whole",
     "condition_leaves",
+    "condition_paths",
     "json_schema",
 ]
 
@@ -271,6 +272,24 @@ def condition_leaves(cond: Condition | None) -> Iterator[Comparison | ManualDete
     elif isinstance(cond, AnyCondition):
         for c in cond.any:
             yield from condition_leaves(c)
+
+
+def condition_paths(
+    cond: Condition | None, path: tuple[str | int, ...]
+) -> Iterator[tuple[tuple[str | int, ...], Comparison | ManualDetermination]]:
+    """The leaves of a trigger with their paths in the file (for located messages)."""
+    if cond is None:
+        return
+    if isinstance(cond, Comparison):
+        yield path, cond
+    elif isinstance(cond, ManualCondition):
+        yield (*path, "manual"), cond.manual
+    elif isinstance(cond, AllCondition):
+        for i, c in enumerate(cond.all):
+            yield from condition_paths(c, (*path, "all", i))
+    elif isinstance(cond, AnyCondition):
+        for i, c in enumerate(cond.any):
+            yield from condition_paths(c, (*path, "any", i))
 
 
 def json_schema() -> dict[str, Any]:
