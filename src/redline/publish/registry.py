@@ -151,6 +151,7 @@ class EncodingView(View):
     """An encoded version: where the site renders it and what it contains."""
 
     identity: IdentityView
+    kind: str = "safety_framework"  # or compliance_framework
     label: str
     anchor: str
     registry_file: str
@@ -401,6 +402,7 @@ def _encoding(
         safeguards = [ItemSummary(id=s.id, name=s.name, kind=s.kind) for s in body.safeguards]
     return EncodingView(
         identity=view.identity,
+        kind=entry.framework.kind,
         label=_label(entry.framework, view.identity),
         anchor=anchor,
         registry_file=f"redline/registry/data/frameworks/{entry.path.name}",
@@ -499,7 +501,9 @@ def registry_site(
                 json_export=f"{here}/signatory.json",
             )
         )
-        last = encodings[-1] if encodings else None
+        # the row shows the latest safety framework; compliance frameworks are listed apart
+        safety = [enc for e, enc in encoded if e.framework.kind == "safety_framework"]
+        last = (safety or encodings)[-1] if encodings else None
         rows.append(
             SignatoryRow(
                 id=sig.id,
