@@ -1,21 +1,6 @@
-"""A semantic diff between two versions of a framework: what a revision changed in
-the commitments, each change classified as weakening, strengthening or neutral.
-
-The diff runs over the framework model, never over text. Elements (domains, levels,
-safeguards, rules, exemptions, roles, sign-offs, trusted actors, disclosures) are
-matched by id, then by name, then by position among what is left of the same kind,
-so a rename or a reordering is one neutral change or none, never a removal plus an
-addition. Every change names the rule that classified it (``RULES`` says what each
-rule means) and carries the element's citation on both sides, so a reader can check
-the classification against the two texts.
-
-Direction conventions (our reading, stated once here): a change is *weakening* when
-it makes a commitment bind in fewer situations or demand less when it binds; a
-threshold on a metric that triggers when high (``>=``) is weakened by raising it;
-moving an item from public to trusted-only or withheld narrows transparency. What the
-rules cannot judge (a metric swapped for another, a new free-text statement) is
-*neutral/unclear* and says so.
-"""
+"""What a diff is made of: directions, the classification rules, changes with both
+sides' citations, and how elements are matched across versions (see the package
+docstring for the conventions)."""
 
 from __future__ import annotations
 
