@@ -10,7 +10,6 @@ the framework (where, and which element or words) so a reason can be shown.
 from __future__ import annotations
 
 import re
-
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any

@@ -28,6 +28,7 @@ _WIDTH = None if sys.stdout.isatty() else 160
 out = Console(highlight=False, soft_wrap=True, width=_WIDTH, emoji=False)
 err = Console(stderr=True, highlight=False, soft_wrap=True, width=_WIDTH, emoji=False)
 
+
 def _known_regime(value: str) -> str:
     if value not in REGIME_IDS:
         raise typer.BadParameter(f"unknown regime {value!r}; one of: " + ", ".join(REGIME_IDS))
@@ -87,7 +88,9 @@ def _print_conformance(c: Conformance) -> None:
     out.print(table)
     counts = ", ".join(f"{n} {s}" for s, n in c.counts().items() if n)
     verdict = "all met" if c.all_met else "not all met"
-    out.print(f"{verdict}: {counts}. The mapping is our reading, not a legal opinion.", markup=False)
+    out.print(
+        f"{verdict}: {counts}. The mapping is our reading, not a legal opinion.", markup=False
+    )
 
 
 def conform_command(

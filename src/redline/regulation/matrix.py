@@ -38,7 +38,9 @@ def _table(regime: Regime, rows: list[Row]) -> list[str]:
         cells = [MARK[by_id[r.id].status] for r in checked]
         met = sum(by_id[r.id].status is Status.MET for r in checked)
         kind = row.entry.fw.framework.kind.value.replace("_framework", "")
-        lines.append(f"| {row.label} | {kind} | " + " | ".join(cells) + f" | {met}/{len(checked)} |")
+        lines.append(
+            f"| {row.label} | {kind} | " + " | ".join(cells) + f" | {met}/{len(checked)} |"
+        )
     return lines
 
 

@@ -13,14 +13,15 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 
-
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 Quote = Annotated[
     str,
-    Field(min_length=1, max_length=400, description="Exact words of the source, at most a few lines."),
+    Field(
+        min_length=1, max_length=400, description="Exact words of the source, at most a few lines."
+    ),
 ]
 Id = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9.()_-]*$", min_length=1, max_length=80)]
 
