@@ -691,6 +691,10 @@ from redline.measure.commands import register as _register_graders  # noqa: E402
 
 _register_graders(app)
 
+from redline.regulation.commands import register as _register_regulation  # noqa: E402
+
+_register_regulation(app)
+
 
 def main() -> None:
     try:

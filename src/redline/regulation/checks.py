@@ -9,6 +9,7 @@ the framework (where, and which element or words) so a reason can be shown.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -114,30 +115,32 @@ def _present(data: Any, c: Present) -> CheckResult:
     )
     need = f" with {cond}" if cond else ""
     have = f" (found {len(found)}, need {c.min})" if found else ""
-    return CheckResult(False, c.label, f"no {c.label}: nothing at {c.at}{need}{have}")
+    return CheckResult(False, c.label, f"not shown: {c.label} (nothing at {c.at}{need}{have})")
 
 
 def _mentions(data: Any, c: Mentions) -> CheckResult:
-    terms = [t.lower() for t in c.any]
+    # A term starts at a word boundary: "NIST" must not match "opportunistic"; a term
+    # may run on ("incident" matches "incidents").
+    pattern = re.compile("|".join(r"\b" + re.escape(t) for t in c.any), re.IGNORECASE)
     for base, node in select(data, c.at):
         for where, text in _texts(base, node):
-            low = text.lower()
-            for t in terms:
-                i = low.find(t)
-                if i >= 0:
-                    start = max(0, i - 40)
-                    snippet = _short(text[start : i + len(t) + 40], 100)
-                    return CheckResult(True, c.label, f'{c.label}: {where}: "{snippet}"', [where])
+            m = pattern.search(text)
+            if m:
+                start = max(0, m.start() - 40)
+                snippet = _short(text[start : m.end() + 40], 100)
+                return CheckResult(True, c.label, f'{c.label}: {where}: "{snippet}"', [where])
     scope = c.at or "the framework"
     return CheckResult(
-        False, c.label, f"no {c.label}: {scope} nowhere says " + " / ".join(repr(t) for t in c.any)
+        False,
+        c.label,
+        f"not shown: {c.label} ({scope} nowhere says " + " / ".join(repr(t) for t in c.any) + ")",
     )
 
 
 def _at_most(data: Any, c: AtMost) -> CheckResult:
     nodes = [(w, v) for w, v in select(data, c.at) if isinstance(v, int | float)]
     if not nodes:
-        return CheckResult(False, c.label, f"no {c.label}: {c.at} is not stated")
+        return CheckResult(False, c.label, f"not shown: {c.label} ({c.at} is not stated)")
     ok = [(w, v) for w, v in nodes if v <= c.value]
     if ok:
         w, v = ok[0]
