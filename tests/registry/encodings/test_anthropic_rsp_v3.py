@@ -1,6 +1,6 @@
-"""Anthropic RSP v3.0: the company's plan is kept apart from industry-wide
+"""Anthropic RSP v3.0 and v3.4: the company's plan is kept apart from industry-wide
 recommendations, and the only delay commitments are conditional (Appendix A,
-3.4 item 5)."""
+3.4 item 5); v3.4's automated R&D threshold is the any/all of its determinations."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ def load(name: str) -> S.Framework:
     return loaded.framework
 
 
-VERSIONS = {"3.0": "anthropic-rsp-v3.0.yaml"}
+VERSIONS = {"3.0": "anthropic-rsp-v3.0.yaml", "3.4": "anthropic-rsp-v3.4.yaml"}
 
 
 @pytest.mark.parametrize("name", VERSIONS.values())
@@ -49,3 +49,17 @@ def test_recommendations_are_apart_and_the_delays_are_conditional(name: str) -> 
     _, sabotage = fw.level("high-stakes-sabotage-opportunities")
     assert sabotage.basis == "usage"
     assert not sabotage.requires  # the plan is disclosure in Risk Reports, not a safeguard
+
+
+def test_v3_4_automated_rnd_needs_attribution_to_automation() -> None:
+    fw = load(VERSIONS["3.4"])
+    _, lv = fw.level("automated-rnd")
+    assert isinstance(lv.trigger, S.AnyCondition)
+    leaves = S.condition_leaves(lv.trigger)
+    ids = {leaf.id for leaf in leaves if isinstance(leaf, S.ManualDetermination)}
+    assert ids == {
+        "rnd-full-substitution-determination",
+        "rnd-doubled-progress-determination",
+        "rnd-attributable-to-automation-determination",
+    }
+    assert fw.framework.supersedes == "3.3"
