@@ -19,12 +19,31 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "publish"))
 
-from publish_support import make_assessment, make_log, write_framework
+from publish_support import (
+    ITEM_MARK,
+    OUTPUT_MARK,
+    RATIONALE_SECRET,
+    SAFEGUARD_SECRET,
+    SECRET_VALUES,
+    make_assessment,
+    make_log,
+    secret_forms,
+    write_framework,
+)
 
 from redline.decide.model import Decision
 from redline.ledger import decision_status, open_ledger, record_assessment
 from redline.ledger.keys import Keyring, create_key
 from redline.ledger.signoff import add_review_comment, sign_decision
+
+__all__ = [
+    "ITEM_MARK",
+    "OUTPUT_MARK",
+    "RATIONALE_SECRET",
+    "SAFEGUARD_SECRET",
+    "SECRET_VALUES",
+    "secret_forms",
+]
 
 REVIEW = "REVIEW-3307 the institute re-ran the bio proxy"
 

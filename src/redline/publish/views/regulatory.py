@@ -194,7 +194,7 @@ def _sb53_assessments(r: ReportView) -> Found:
     items = [
         FieldItem(
             label="Framework",
-            text=f"{r.framework.organisation} {r.framework.name} {r.framework.version} "
+            text=f"{r.framework.name} {r.framework.version} ({r.framework.organisation}) "
             f"(sha256 {r.framework_sha256[:12]}…)",
             source="ledger framework_adopted entry",
         ),
@@ -366,6 +366,10 @@ def _eu_conditions(r: ReportView) -> Found:
     )
 
 
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:] + "."
+
+
 def _eu_decision(r: ReportView) -> Found:
     items = _sign_off_items(r)
     reviews, any_review = _review_items(r)
@@ -388,7 +392,7 @@ def _eu_decision(r: ReportView) -> Found:
         )
     return (
         items,
-        ("; ".join(gaps).capitalize() + ".") if gaps else None,
+        _sentence("; ".join(gaps)) if gaps else None,
         ("Who signed the decision, with dissent, and the reviews recorded on it."),
     )
 
