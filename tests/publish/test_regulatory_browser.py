@@ -43,8 +43,8 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
                 out[f"{kind}-{audience}"] = p
     site = root / "site"
     build_site([], site, registry=True)
-    out["site-sb53"] = site / "registry" / "regulation" / "sb53.html"
-    out["site-eu"] = site / "registry" / "regulation" / "eu-gpai-cop.html"
+    out["site-sb53"] = site / "regulation" / "sb53.html"
+    out["site-eu"] = site / "regulation" / "eu-gpai-cop.html"
     return out
 
 

@@ -93,8 +93,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.mark.parametrize("regime_id", REGIME_IDS)
 def test_site_page_per_regime_with_linked_cells(site: Path, regime_id: str) -> None:
-    page = (site / "registry" / "regulation" / f"{regime_id}.html").read_text()
-    data = json.loads((site / "registry" / "regulation" / f"{regime_id}.json").read_text())
+    page = (site / "regulation" / f"{regime_id}.html").read_text()
+    data = json.loads((site / "regulation" / f"{regime_id}.json").read_text())
     regime = load_regime(regime_id)
     checked = [q for q in regime.requirements if q.mapping is not None]
     entries = registry_entries()
@@ -118,4 +118,4 @@ def test_site_page_per_regime_with_linked_cells(site: Path, regime_id: str) -> N
 
 def test_site_nav_links_the_regulation_pages(site: Path) -> None:
     conformance = (site / "registry" / "conformance.html").read_text()
-    assert 'registry/regulation/eu-gpai-cop.html">Regulation<' in conformance
+    assert 'regulation/eu-gpai-cop.html">Regulation<' in conformance

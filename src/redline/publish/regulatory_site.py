@@ -1,7 +1,7 @@
 """The site's regulation section: one conformance matrix page per regime (SB 53, the
 EU GPAI Code of Practice, NY RAISE) over every encoded registry framework::
 
-    registry/regulation/<regime>.html, registry/regulation/<regime>.json
+    regulation/<regime>.html, regulation/<regime>.json
 
 Each cell links to its reason on the same page. The site module calls
 :func:`regulation_views` and renders each view with ``site/regulation.html.j2``.
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from redline.publish.registry import REGISTRY_DIR, SignatoryView
+from redline.publish.registry import SignatoryView
 from redline.publish.views import Audience
 from redline.publish.views.regulatory_matrix import (
     Encoded,
@@ -22,7 +22,7 @@ from redline.publish.views.regulatory_matrix import (
 from redline.regulation.load import regimes
 from redline.regulation.matrix import matrix
 
-REGULATION_DIR = f"{REGISTRY_DIR}/regulation"
+REGULATION_DIR = "regulation"
 TEMPLATE = "site/regulation.html.j2"
 
 
