@@ -47,6 +47,9 @@ class EntryKind(StrEnum):
     KEY_REGISTERED = "key_registered"
     KEY_REVOKED = "key_revoked"
     ROSTER = "roster"
+    INCIDENT_OPENED = "incident_opened"
+    INCIDENT_UPDATED = "incident_updated"
+    INCIDENT_CLOSED = "incident_closed"
 
 
 KINDS = frozenset(k.value for k in EntryKind)
