@@ -475,31 +475,49 @@ def due_at(clock: IncidentClock, zone: ZoneInfo, start: dt.datetime) -> dt.datet
     return min(wall, elapsed)
 
 
+def regime_deadlines(
+    regime: Regime,
+    classes_given: Sequence[str],
+    discovered: dt.datetime,
+    reported: Mapping[tuple[str, str], dt.datetime] | None = None,
+) -> list[Deadline]:
+    """The clocks ``regime`` runs for an incident of these classes discovered then."""
+    rules = regime.incidents
+    if rules is None:
+        return []
+    zone = ZoneInfo(rules.time_zone)
+    given = set(classes_given)
+    out: list[Deadline] = []
+    for clock in rules.clocks:
+        if not given & set(clock.classes) or not in_force(clock, zone, discovered):
+            continue
+        period = f"{clock.days} days" if clock.days else f"{clock.hours} hours"
+        out.append(
+            Deadline(
+                regime=regime.id,
+                clock=clock.id,
+                what=clock.what,
+                classes=tuple(sorted(given & set(clock.classes))),
+                period=period,
+                due=due_at(clock, zone, discovered),
+                time_zone=rules.time_zone,
+                section=clock.citation.section,
+                reported_at=(reported or {}).get((regime.id, clock.id)),
+            )
+        )
+    return out
+
+
 def deadlines(incident: Incident) -> list[Deadline]:
-    """Every clock that runs for ``incident``, soonest first."""
+    """Every clock that runs for ``incident`` under the bundled regimes, soonest first."""
     out: list[Deadline] = []
     for regime_id in incident.regimes:
-        rules = load_regime(regime_id).incidents if regime_id in REGIME_IDS else None
-        if rules is None:
-            continue
-        zone = ZoneInfo(rules.time_zone)
-        given = set(incident.classes_given.get(regime_id, []))
-        for clock in rules.clocks:
-            if not given & set(clock.classes) or not in_force(clock, zone, incident.discovered_at):
-                continue
-            period = f"{clock.days} days" if clock.days else f"{clock.hours} hours"
-            out.append(
-                Deadline(
-                    regime=regime_id,
-                    clock=clock.id,
-                    what=clock.what,
-                    classes=tuple(sorted(given & set(clock.classes))),
-                    period=period,
-                    due=due_at(clock, zone, incident.discovered_at),
-                    time_zone=rules.time_zone,
-                    section=clock.citation.section,
-                    reported_at=incident.reported.get((regime_id, clock.id)),
-                )
+        if regime_id in REGIME_IDS:
+            out += regime_deadlines(
+                load_regime(regime_id),
+                incident.classes_given.get(regime_id, []),
+                incident.discovered_at,
+                incident.reported,
             )
     return sorted(out, key=lambda d: (d.due, d.regime, d.clock))
 
