@@ -47,9 +47,12 @@ def fail(*args: str) -> str:
 
 
 def opened(ledger: Ledger) -> str:
-    e = open_incident(ledger, what="Monitoring flagged a benign test anomaly",
-                      discovered=DISCOVERED, severity={"sb53": "critical",
-                                                       "eu-gpai-cop": "serious-harm"})  # fmt: skip
+    e = open_incident(
+        ledger,
+        what="Monitoring flagged a benign test anomaly",
+        discovered=DISCOVERED,
+        severity={"sb53": "critical", "eu-gpai-cop": "serious-harm"},
+    )
     return e.hash
 
 
@@ -69,10 +72,14 @@ def test_round_trip_replays_the_current_state(ledger: Ledger) -> None:
     assert inc.severity == {"sb53": "critical", "eu-gpai-cop": "death"}
     assert inc.classes_given["eu-gpai-cop"] == ["serious-harm", "death"]
     assert [u.note for u in inc.updates] == ["worse", None]
-    states = {d.clock: d.state(parse_instant("2027-01-01T00:00:00Z", "now"))
-              for d in inc.deadlines()}  # fmt: skip
-    assert states == {"oes-15-days": "reported", "initial-report-10-days": "overdue",
-                      "initial-report-15-days": "overdue"}  # fmt: skip
+    states = {
+        d.clock: d.state(parse_instant("2027-01-01T00:00:00Z", "now")) for d in inc.deadlines()
+    }
+    assert states == {
+        "oes-15-days": "reported",
+        "initial-report-10-days": "overdue",
+        "initial-report-15-days": "overdue",
+    }
     assert report.status == "intact" and report.entries == 5  # key + 4 incident entries
 
 
@@ -138,9 +145,16 @@ def test_verify_rejects_a_signed_update_after_the_closure(ledger: Ledger) -> Non
 def test_verify_rejects_a_signed_incident_with_a_naive_time(ledger: Ledger) -> None:
     opened(ledger)
     key = Keyring().load("redline-local")
-    ledger.append(EntryKind.INCIDENT_OPENED, {"what": "x", "discovered_at": "2026-12-01T10:00:00",
-                                              "regimes": ["sb53"],
-                                              "severity": {"sb53": "critical"}}, key)  # fmt: skip
+    ledger.append(
+        EntryKind.INCIDENT_OPENED,
+        {
+            "what": "x",
+            "discovered_at": "2026-12-01T10:00:00",
+            "regimes": ["sb53"],
+            "severity": {"sb53": "critical"},
+        },
+        key,
+    )
     report = verify_ledger(ledger)
     assert report.problem is not None and "no time zone" in report.problem.message
 
@@ -149,9 +163,24 @@ def test_verify_rejects_a_signed_incident_with_a_naive_time(ledger: Ledger) -> N
 
 
 def cli_open(*extra: str) -> str:
-    data = json.loads(run("incident", "open", "--what", "A benign test anomaly", "--discovered",
-                          DISCOVERED, "--severity", "sb53=critical", "--regime", "sb53",
-                          "--now", "2026-12-01T12:00:00Z", "--json", *extra))  # fmt: skip
+    data = json.loads(
+        run(
+            "incident",
+            "open",
+            "--what",
+            "A benign test anomaly",
+            "--discovered",
+            DISCOVERED,
+            "--severity",
+            "sb53=critical",
+            "--regime",
+            "sb53",
+            "--now",
+            "2026-12-01T12:00:00Z",
+            "--json",
+            *extra,
+        )
+    )
     return str(data["id"])
 
 
@@ -165,14 +194,32 @@ def test_cli_open_update_close_and_the_overdue_gate() -> None:
     run("incidents", "--now", "2026-12-16T09:00:00Z")  # exactly at the deadline: exit 0
     text = run("incidents", "--now", "2026-12-16T09:00:01Z", code=1)
     assert "OVERDUE by 0h 0m" in text and iid[:12] in text
-    assert json.loads(run("incidents", "--overdue", "--json", "--now",
-                          "2026-12-02T00:00:00Z"))["incidents"] == []  # fmt: skip
+    assert (
+        json.loads(run("incidents", "--overdue", "--json", "--now", "2026-12-02T00:00:00Z"))[
+            "incidents"
+        ]
+        == []
+    )
 
-    out = run("incident", "update", iid[:10], "--severity", "sb53=imminent-risk",
-              "--now", "2026-12-01T12:00:00Z")  # fmt: skip
+    out = run(
+        "incident",
+        "update",
+        iid[:10],
+        "--severity",
+        "sb53=imminent-risk",
+        "--now",
+        "2026-12-01T12:00:00Z",
+    )
     assert "imminent-risk-24-hours" in out and "21h 0m left" in out
-    run("incident", "update", iid[:10], "--reported", "sb53:imminent-risk-24-hours=2026-12-01T20:00:00Z",
-        "--reported", "sb53:oes-15-days=2026-12-05T09:00:00Z")  # fmt: skip
+    run(
+        "incident",
+        "update",
+        iid[:10],
+        "--reported",
+        "sb53:imminent-risk-24-hours=2026-12-01T20:00:00Z",
+        "--reported",
+        "sb53:oes-15-days=2026-12-05T09:00:00Z",
+    )
     run("incidents", "--now", "2027-01-01T00:00:00Z")  # every clock reported: exit 0
     shown = run("incident", "show", iid[:10], "--now", "2027-01-01T00:00:00Z")
     assert "reported 2026-12-01T20:00:00+00:00" in shown

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from redline.framework.located import FrameworkError
 from redline.regulation.incidents import (
+    Incident,
     IncidentBook,
     IncidentError,
     Opened,
@@ -36,14 +36,14 @@ def t(text: str) -> dt.datetime:
     return parse_instant(text, "test")
 
 
-def book_with(discovered: str, severity: dict[str, str]) -> tuple[IncidentBook, Any]:
+def book_with(discovered: str, severity: dict[str, str]) -> tuple[IncidentBook, Incident]:
     book = IncidentBook()
     payload = new_incident("Benign test incident", discovered, severity)
     inc = book.opened(ID, 1, "2026-01-01T00:00:00.000000Z", "alice", payload.model_dump())
     return book, inc
 
 
-def due(inc: Any, regime: str, clock: str) -> dt.datetime:
+def due(inc: Incident, regime: str, clock: str) -> dt.datetime:
     [d] = [d for d in inc.deadlines() if (d.regime, d.clock) == (regime, clock)]
     return d.due
 
@@ -89,7 +89,8 @@ schema_version: 1
 id: test-regime
 name: A test regime whose clock is amended
 jurisdiction: Nowhere
-document: {title: T, url: "https://example.invalid/t", version: "1", date: "2026-01-01", read_from: a test}
+document:
+  {title: T, url: "https://example.invalid/t", version: "1", date: "2026-01-01", read_from: t}
 requirements:
   - id: r
     title: R
