@@ -260,3 +260,48 @@ def test_cli_bad_now_and_unknown_ids() -> None:
     assert "--now" in fail("incidents", "--now", "2026-12-01")
     assert "no incident ffff" in fail("incident", "update", "ffff", "--note", "x")
     assert "nothing to update" in fail("incident", "update", cli_open()[:10])
+
+
+def test_the_installed_command_gates_on_overdue_incidents(isolated: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+
+    def redline(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "redline", *args],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=120,
+            check=False,
+        )
+
+    naive = redline(
+        "incident",
+        "open",
+        "--what",
+        "x",
+        "--discovered",
+        "2026-12-01T10:00",
+        "--severity",
+        "ny-raise=critical",
+    )
+    assert naive.returncode == 1 and "Traceback" not in naive.stderr
+    assert naive.stderr.startswith("error: --discovered: '2026-12-01T10:00' has no time zone")
+    ok = redline(
+        "incident",
+        "open",
+        "--what",
+        "x",
+        "--discovered",
+        "2026-12-01T10:00:00-05:00",
+        "--severity",
+        "ny-raise=critical",
+    )
+    assert ok.returncode == 0, ok.stderr
+    assert redline("incidents", "--now", "2026-12-04T15:00:00Z").returncode == 0
+    late = redline("incidents", "--now", "2026-12-04T15:00:01Z")
+    assert late.returncode == 1 and "1 incident(s) overdue" in late.stderr
