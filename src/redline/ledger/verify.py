@@ -140,7 +140,6 @@ def verify_ledger(
 
     registry = KeyRegistry()
     decisions: set[str] = set()
-    incidents = IncidentCheck()
     evidence_seen: dict[str, str] = {}
     missing: list[tuple[int, str, str]] = []
     tree = RootBuilder()
@@ -151,6 +150,7 @@ def verify_ledger(
     last_time = ""
     head_hash: str | None = None
     problem: Problem | None = None
+    incidents = IncidentCheck()
     try:
         for e in ledger.entries():
             seq = e.seq
