@@ -44,12 +44,12 @@ class EntryKind(StrEnum):
     DECISION_MADE = "decision_made"
     SIGN_OFF = "sign_off"
     REVIEW_COMMENT = "review_comment"
-    KEY_REGISTERED = "key_registered"
-    KEY_REVOKED = "key_revoked"
-    ROSTER = "roster"
     INCIDENT_OPENED = "incident_opened"
     INCIDENT_UPDATED = "incident_updated"
     INCIDENT_CLOSED = "incident_closed"
+    KEY_REGISTERED = "key_registered"
+    KEY_REVOKED = "key_revoked"
+    ROSTER = "roster"
 
 
 KINDS = frozenset(k.value for k in EntryKind)
