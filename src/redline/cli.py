@@ -695,6 +695,10 @@ from redline.regulation.commands import register as _register_regulation  # noqa
 
 _register_regulation(app)
 
+from redline.ledger.incident_commands import register as _register_incidents  # noqa: E402
+
+_register_incidents(app)
+
 
 def main() -> None:
     try:

@@ -519,6 +519,11 @@ def _summary(e: Entry) -> str:
         return f"{d.get('role')} on decision {str(d.get('decision'))[:12]}{extra}"
     if e.kind == "review_comment":
         return f"on {str(d.get('subject'))[:12]}: {str(d.get('text'))[:60]}"
+    if e.kind == "incident_opened":
+        return f"incident {e.hash[:12]}: {str(d.get('what'))[:60]}"
+    if e.kind in ("incident_updated", "incident_closed"):
+        text = d.get("reason") or d.get("note") or ", ".join(sorted(d.get("reported", {})))
+        return f"incident {str(d.get('incident'))[:12]}: {str(text or '')[:60]}"
     if e.kind == "roster":
         roles = d.get("roles", {})
         bound = ", ".join(f"{r}: {len(k)} key(s)" for r, k in sorted(roles.items()))

@@ -23,6 +23,7 @@ from typing import Any
 
 from redline.ledger import merkle
 from redline.ledger.chain import GENESIS_PREV_HASH, KINDS, EntryKind, is_time
+from redline.ledger.incidents import INCIDENT_KINDS, IncidentCheck
 from redline.ledger.merkle import RootBuilder
 from redline.ledger.rules import KeyProblem, KeyRegistry, verify_signature
 from redline.ledger.store import Ledger
@@ -35,6 +36,7 @@ _PARSE_KINDS = frozenset(
         EntryKind.SIGN_OFF,
         EntryKind.DECISION_MADE,
         EntryKind.ROSTER,
+        *INCIDENT_KINDS,
     }
 )
 _POOL_THRESHOLD = 5_000
@@ -148,6 +150,7 @@ def verify_ledger(
     last_time = ""
     head_hash: str | None = None
     problem: Problem | None = None
+    incidents = IncidentCheck()
     try:
         for e in ledger.entries():
             seq = e.seq
@@ -196,6 +199,10 @@ def verify_ledger(
                     chunk = []
             if data is not None:
                 _check_semantics(seq, e.kind, e.actor, e.hash, data, decisions)
+                if e.kind in INCIDENT_KINDS:
+                    why = incidents.check(e.kind, e.hash, data)
+                    if why is not None:
+                        raise _Stop(seq, why)
                 if check_evidence:
                     _check_evidence(ledger, seq, data, evidence_seen, missing)
             registry.apply(seq, e.time, e.kind, e.key_id, data)

@@ -36,6 +36,7 @@ def create_app(settings: Settings) -> FastAPI:
         checkpoints,
         decisions,
         frameworks,
+        incidents,
         public,
         review,
     )
@@ -54,7 +55,7 @@ def create_app(settings: Settings) -> FastAPI:
     )  # fmt: skip
     app.state.portal = portal
     app.state.settings = settings
-    for module in (auth, admin, frameworks, review, decisions, public, checkpoints):
+    for module in (auth, admin, frameworks, review, decisions, public, checkpoints, incidents):
         app.include_router(module.router)
 
     @app.middleware("http")

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from redline.framework.load import load_model_file
 from redline.framework.located import FrameworkError, Problem
+from redline.regulation.incident_rules import incident_problems
 from redline.regulation.model import Regime
 
 DATA = Path(__file__).parent / "data"
@@ -42,6 +43,7 @@ def load_regime_file(path: Path) -> Regime:
                     "give either a mapping or not_checked (why a framework cannot show it)",
                 )
             )
+    problems.extend(incident_problems(regime, pos, str(path)))
     if problems:
         raise FrameworkError(sorted(problems))
     return regime

@@ -8,9 +8,10 @@ it cannot be checked from a framework file.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 
 class Strict(BaseModel):
@@ -99,15 +100,56 @@ class Requirement(Strict):
     )
 
 
-class IncidentDeadline(Strict):
-    """A reporting clock the text sets (facts only; computed by the incident commands)."""
+class SeverityClass(Strict):
+    """A class of incident the text itself distinguishes (facts, in our words, with the
+    quote); the clocks name the classes they run for."""
+
+    id: Id
+    definition: str = Field(min_length=1)
+    citation: Citation
+
+
+class IncidentClock(Strict):
+    """A reporting clock the text sets (facts only; computed by ``regulation.incidents``).
+
+    A period is either ``days`` or ``hours``, as the text words it. ``in_force_from`` and
+    ``in_force_until`` (dates in the regime's time zone; until is exclusive) bound the
+    discoveries the clock applies to, so that an amendment is a second clock with the
+    same id and a later ``in_force_from``.
+    """
 
     id: Id
     what: str = Field(min_length=1, description="What must be reported, to whom (our words).")
-    hours: int = Field(gt=0)
-    clock_starts: Literal["discovery", "determination_or_reasonable_belief"]
-    when: str | None = Field(default=None, description="The condition, e.g. imminent risk.")
+    classes: list[Id] = Field(min_length=1, description="The severity classes it runs for.")
+    days: int | None = Field(default=None, gt=0)
+    hours: int | None = Field(default=None, gt=0)
+    clock_starts: Literal["discovery", "awareness", "determination_or_reasonable_belief"]
+    in_force_from: dt.date | None = None
+    in_force_until: dt.date | None = None
     citation: Citation
+
+    @model_validator(mode="after")
+    def _one_period(self) -> IncidentClock:
+        if (self.days is None) == (self.hours is None):
+            raise ValueError("give the period as either days or hours, as the text words it")
+        if (
+            self.in_force_from is not None
+            and self.in_force_until is not None
+            and self.in_force_until <= self.in_force_from
+        ):
+            raise ValueError("in_force_until must be after in_force_from")
+        return self
+
+
+class IncidentRules(Strict):
+    """A regime's incident classes and clocks, and how we count them (our reading)."""
+
+    time_zone: str = Field(
+        min_length=1, description="IANA zone in which calendar days are counted (our reading)."
+    )
+    reading: str = Field(min_length=1, description="How we count the clocks; not the law.")
+    classes: list[SeverityClass] = Field(min_length=1)
+    clocks: list[IncidentClock] = Field(default_factory=list)
 
 
 class Coverage(Strict):
@@ -126,7 +168,7 @@ class Regime(Strict):
     document: SourceDocument
     coverage: list[Coverage] = Field(default_factory=list)
     requirements: list[Requirement] = Field(min_length=1)
-    incident_deadlines: list[IncidentDeadline] = Field(default_factory=list)
+    incidents: IncidentRules | None = None
     unsourced: list[str] = Field(
         default_factory=list, description="Facts we looked for and could not source; left out."
     )
