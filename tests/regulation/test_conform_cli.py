@@ -120,3 +120,62 @@ def test_registry_conformance(regime: str) -> None:
 def test_registry_conformance_unknown_regime() -> None:
     code, _, err = _run("registry", "conformance", "--regime", "nope")
     assert code == 2 and "unknown regime" in err
+
+
+# ------------------------------------------------------- regime quotes vs texts
+
+
+def _synthetic_text(regime_id: str) -> str:
+    """A stand-in source text holding every quote of the regime, reflowed the way a
+    PDF extraction is (line breaks, doubled spaces, straight quote marks): it tests
+    the matching, not the quotes (the statutes are not shipped with redline)."""
+    from redline.regulation.quote_check import regime_quotes
+
+    parts = []
+    for q in regime_quotes(load_regime(regime_id)):
+        words = q.text.replace("\u201c", '"').replace("\u201d", '"').split(" ")
+        half = len(words) // 2
+        parts.append("Preamble.  " + " ".join(words[:half]) + "\n  " + "  ".join(words[half:]))
+    return "\n\n".join(parts)
+
+
+@pytest.mark.parametrize("regime", REGIME_IDS)
+def test_regime_quotes_found_in_their_text(tmp_path: Path, regime: str) -> None:
+    (tmp_path / f"{regime}.txt").write_text(_synthetic_text(regime), encoding="utf-8")
+    code, out, _ = _run(
+        "registry", "regime-quotes", "--sources", str(tmp_path), "--regime", regime, "--json"
+    )
+    data = json.loads(out)
+    assert code == 0 and data["missed"] == 0 and data["checked"] > 0
+    assert data["documents"] == {regime: f"{regime}.txt"}
+
+
+def test_a_changed_quote_is_not_found(tmp_path: Path) -> None:
+    text = _synthetic_text("sb53")
+    assert text.count("languages") == 1
+    text = text.replace("languages", "tongues")
+    (tmp_path / "statute.txt").write_text(text, encoding="utf-8")
+    url = load_regime("sb53").document.url
+    (tmp_path / "quote-sources.tsv").write_text(f"{url}\tstatute.txt\n", encoding="utf-8")
+    code, out, _ = _run("registry", "regime-quotes", "--sources", str(tmp_path), "--regime", "sb53")
+    assert code == 1
+    assert "sb53: requirements[c1d-languages].citation: quote not found in statute.txt" in out
+
+
+def test_regime_quotes_without_texts_are_unchecked_not_passed(tmp_path: Path) -> None:
+    code, out, _ = _run("registry", "regime-quotes", "--sources", str(tmp_path), "--json")
+    data = json.loads(out)
+    assert code == 0 and data["checked"] == 0 and data["unchecked"] > 0
+
+
+@pytest.mark.parametrize(
+    ("setup", "message"),
+    [("missing", "not a folder"), ("badmap", "expected KEY<TAB>FILE")],
+)
+def test_regime_quotes_usage_errors(tmp_path: Path, setup: str, message: str) -> None:
+    folder = tmp_path / "texts"
+    if setup == "badmap":
+        folder.mkdir()
+        (folder / "quote-sources.tsv").write_text("just one column\n", encoding="utf-8")
+    code, _, err = _run("registry", "regime-quotes", "--sources", str(folder))
+    assert code == 2 and message in err and "Traceback" not in err
