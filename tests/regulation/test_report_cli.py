@@ -58,6 +58,7 @@ def test_stdout(lab: Recorded) -> None:
         (["--as", "sb53-transparency", "xyz"], "is not a decision id"),
         (["--as", "sb53-transparency", "-f", "md", "DEC"], "html or json, not md"),
         (["--as", "eu-model-report", "a", "b"], "reports one decision; 2 were given"),
+        (["--as", "eu-model-report", "--record", "r.json", "DEC"], "--record do not apply"),
     ],
 )
 def test_bad_input_is_one_message(lab: Recorded, args: list[str], message: str) -> None:

@@ -164,6 +164,10 @@ def report(
     from redline.publish.report import SUFFIX, build_report, render_report
 
     if as_kind is not None:
+        extra = [o for o, v in (("--history", history), ("--framework", framework),
+                                ("--record", record), ("--compute", compute)) if v]  # fmt: skip
+        if extra:
+            raise _fail(f"--as reads the decision from the ledger; {', '.join(extra)} do not apply")
         _regulatory(assessment_dirs, as_kind.value, out, fmt, audience)
         return
     try:
