@@ -112,7 +112,12 @@ def load_recorded(
             entry = resolve_decision(ledger, decision_id)
             status = decision_status(ledger, entry.hash)
             data = entry.data()
-            a_seq = int(data["assessment"]["seq"])
+            try:
+                a_seq = int(data["assessment"]["seq"])
+            except (KeyError, TypeError, ValueError):
+                raise PublishError(
+                    f"decision {entry.hash[:12]}: its entry names no assessment entry"
+                ) from None
             a_entry = ledger.entry(a_seq)
             if a_entry is None:
                 raise PublishError(
