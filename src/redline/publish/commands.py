@@ -39,6 +39,11 @@ class ReportAudience(StrEnum):
     INTERNAL = "internal"
 
 
+class RegulatoryKind(StrEnum):
+    SB53 = "sb53-transparency"
+    EU = "eu-model-report"
+
+
 class SiteAudience(StrEnum):
     PUBLIC = "public"
     TRUSTED = "trusted"
@@ -139,13 +144,32 @@ def report(
             "audience may see items or outputs); 0 reads no samples.",
         ),
     ] = 3,
+    as_kind: Annotated[
+        RegulatoryKind | None,
+        typer.Option(
+            "--as",
+            help="A regime's report from the ledger's record: sb53-transparency (SB 53 "
+            "22757.12(c)) or eu-model-report (EU Code Measures 7.1-7.5). The argument is "
+            "then one DECISION: a decision id, or an assessment directory with ledger.json.",
+        ),
+    ] = None,
 ) -> None:
     """Render an assessment report: verdicts, ladder charts, evidence, safeguards, sign-off.
+
+    With --as KIND, the report a regime asks for, built from the ledger's record of one
+    decision; every field the record cannot fill is marked as a gap.
 
     Exit 0 when written, 1 on an error (nothing is written).
     """
     from redline.publish.report import SUFFIX, build_report, render_report
 
+    if as_kind is not None:
+        extra = [o for o, v in (("--history", history), ("--framework", framework),
+                                ("--record", record), ("--compute", compute)) if v]  # fmt: skip
+        if extra:
+            raise _fail(f"--as reads the decision from the ledger; {', '.join(extra)} do not apply")
+        _regulatory(assessment_dirs, as_kind.value, out, fmt, audience)
+        return
     try:
         chosen = fmt.value if fmt else None
         if chosen is None and out is not None and str(out) != "-":
@@ -178,6 +202,47 @@ def report(
     except PublishError as exc:
         raise _fail(str(exc)) from None
     _out.print(f"wrote {target} ({audience.value} view)", markup=False)
+
+
+def _regulatory(
+    refs: list[Path],
+    kind: str,
+    out: Path | None,
+    fmt: ReportFormat | None,
+    audience: ReportAudience,
+) -> None:
+    """``report --as KIND DECISION`` (see :mod:`redline.publish.regulatory`)."""
+    from redline.publish.regulatory import build_regulatory, decision_ref, render_regulatory
+
+    try:
+        if len(refs) != 1:
+            raise PublishError(f"--as {kind} reports one decision; {len(refs)} were given")
+        ref = str(refs[0])
+        chosen = fmt.value if fmt else None
+        if chosen is None and out is not None and str(out) != "-":
+            chosen = "json" if out.suffix.lower() == ".json" else "html"
+        chosen = chosen or "html"
+        if chosen not in ("html", "json"):
+            raise PublishError(f"--as {kind} is written as html or json, not {chosen}")
+        view = build_regulatory(ref, kind, audience=audience.value)
+        text = render_regulatory(view, chosen)
+        for w in view.warnings:
+            _err.print(f"warning: {w}", markup=False)
+        if out is not None and str(out) == "-":
+            sys.stdout.write(text)
+            return
+        if out is None:
+            base = Path(ref) if Path(ref).is_dir() else Path.cwd()
+            stem = kind if Path(ref).is_dir() else f"{kind}-{decision_ref(ref)[:12]}"
+            out = base / f"{stem}-{audience.value}.{chosen}"
+        _write_atomic(out, text)
+    except PublishError as exc:
+        raise _fail(str(exc)) from None
+    gaps = view.counts.get("gap", 0) + view.counts.get("partial", 0)
+    _out.print(
+        f"wrote {out} ({audience.value} view; {len(view.fields)} fields, {gaps} with gaps)",
+        markup=False,
+    )
 
 
 def publish(

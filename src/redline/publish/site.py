@@ -56,6 +56,9 @@ from redline.publish.registry import (
     registry_site,
     signatory_dir,
 )
+from redline.publish.regulatory_site import TEMPLATE as REGULATION_TEMPLATE
+from redline.publish.regulatory_site import first_page as regulation_first_page
+from redline.publish.regulatory_site import regulation_views
 from redline.publish.render import html_env
 from redline.publish.report import render_report, wants_examples
 from redline.publish.transparency import write_transparency
@@ -143,6 +146,11 @@ def _nav(
                 "href": _rel(here, CONFORMANCE_PAGE),
                 "text": "Conformance matrix",
                 "current": current == "conformance",
+            },
+            {
+                "href": _rel(here, regulation_first_page()),
+                "text": "Regulation",
+                "current": current == "regulation",
             },
         ]
     if lineage is not None:
@@ -515,6 +523,21 @@ def _write_registry(w: _Writer, site: RegistrySite, common: dict[str, Any]) -> N
         ),
     )
     w.json(CONFORMANCE_JSON, site.conformance.model_dump(mode="json"))
+    # One conformance matrix per regime (SB 53, EU GPAI Code, NY RAISE): regulatory_site.
+    for rv in regulation_views(
+        site.signatories, site.conformance.audience, site.conformance.generated
+    ):
+        rdir = rv.page.rsplit("/", 1)[0]
+        w.text(
+            rv.page,
+            env.get_template(REGULATION_TEMPLATE).render(
+                m=rv,
+                root=_rel(rdir, ""),
+                nav=_nav(rdir, None, "regulation", registry=True),
+                **common,
+            ),
+        )
+        w.json(rv.json_export, rv.model_dump(mode="json"))
     for sv in site.signatories:
         sdir = sv.page.rsplit("/", 1)[0]
         w.text(

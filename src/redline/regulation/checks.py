@@ -10,7 +10,7 @@ the framework (where, and which element or words) so a reason can be shown.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -156,3 +156,69 @@ def run_check(data: Any, check: Check) -> CheckResult:
         return _mentions(data, check)
     assert isinstance(check, AtMost)
     return _at_most(data, check)
+
+
+# ------------------------------------------------------------- paths vs the schema
+
+
+def _resolve(root: dict[str, Any], node: Any) -> list[dict[str, Any]]:
+    """The concrete schemas ``node`` stands for: ``$ref`` followed, ``anyOf`` /
+    ``oneOf`` / ``allOf`` branches flattened."""
+    if not isinstance(node, dict):
+        return []
+    if "$ref" in node:
+        name = str(node["$ref"]).rsplit("/", 1)[-1]
+        return _resolve(root, root.get("$defs", {}).get(name))
+    out: list[dict[str, Any]] = []
+    for key in ("anyOf", "oneOf", "allOf"):
+        for branch in node.get(key, []):
+            out += _resolve(root, branch)
+    return out or [node]
+
+
+def _children(root: dict[str, Any], nodes: list[dict[str, Any]], key: str) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    for n in nodes:
+        props = n.get("properties", {})
+        if key in props:
+            out += _resolve(root, props[key])
+        elif isinstance(n.get("additionalProperties"), dict):
+            # A mapping (e.g. ``requires``: action -> safeguards): the key must be one
+            # its property names allow.
+            names = [x for x in _resolve(root, n.get("propertyNames", {})) if "enum" in x]
+            if not names or any(key in x["enum"] for x in names):
+                out += _resolve(root, n["additionalProperties"])
+    return out
+
+
+def _items(root: dict[str, Any], nodes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [i for n in nodes if n.get("type") == "array" for i in _resolve(root, n.get("items"))]
+
+
+def path_problem(schema: dict[str, Any], path: str, where: Sequence[str] = ()) -> str | None:
+    """Why ``path`` (and the ``where`` fields of its items) cannot select anything in a
+    framework valid against ``schema`` (the framework's JSON Schema), or None."""
+    nodes = _resolve(schema, schema)
+    walked = ""
+    for seg in path.split(".") if path else []:
+        many = seg.endswith("[]")
+        key = seg[:-2] if many else seg
+        if key:
+            nodes = _children(schema, nodes, key)
+            walked = f"{walked}.{key}" if walked else key
+            if not nodes:
+                return f"{walked}: no such field in the framework schema"
+        if many:
+            nodes = _items(schema, nodes)
+            if not nodes:
+                return f"{walked}: not a list in the framework schema"
+    for name in where:
+        if name != "." and not _children(schema, nodes, name):
+            return f"{path}: its items have no field {name!r}"
+    return None
+
+
+def mapping_paths(check: Check) -> tuple[str, list[str]]:
+    """The path a check reads and the fields its ``where`` filters on."""
+    where = list(check.where) if isinstance(check, Present) else []
+    return check.at, where

@@ -165,9 +165,61 @@ def registry_conformance(regime: RegimeOpt, as_json: JsonOpt = False) -> None:
     )
 
 
+def regime_quotes(
+    sources: Annotated[
+        Path,
+        typer.Option(
+            "--sources",
+            help="Folder with each regime's text as <regime>.txt, or named in "
+            "quote-sources.tsv by regime id or document URL.",
+        ),
+    ],
+    regime: Annotated[
+        str | None,
+        typer.Option("--regime", help="One regime only: " + ", ".join(REGIME_IDS) + "."),
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Check every quote of the regime files against their source texts.
+
+    Exit 0 when every quote whose text is in the folder is found (quotes of texts
+    that are not there are counted as unchecked), 1 when one is not found, 2 usage.
+    """
+    from redline.regulation.load import regimes
+    from redline.regulation.quote_check import check_regime_quotes
+
+    if not sources.is_dir():
+        err.print(f"error: --sources {sources}: not a folder", markup=False)
+        raise typer.Exit(2)
+    if regime is not None and regime not in REGIME_IDS:
+        err.print(f"error: unknown regime {regime!r}; one of: " + ", ".join(REGIME_IDS))
+        raise typer.Exit(2)
+    chosen = [r for r in regimes() if regime is None or r.id == regime]
+    try:
+        report = check_regime_quotes(chosen, sources)
+    except (ValueError, OSError) as exc:
+        err.print(f"error: {exc}", markup=False)
+        raise typer.Exit(2) from None
+    if as_json:
+        _print_json(report.as_json())
+    else:
+        for q, doc in report.misses:
+            out.print(f"{q.regime}: {q.where}: quote not found in {doc}", markup=False)
+        for name in sorted({q.regime for q in report.unchecked}):
+            n = sum(q.regime == name for q in report.unchecked)
+            out.print(f"{name}: {n} quotes unchecked (no source text in {sources})", markup=False)
+        out.print(
+            f"checked {report.checked}, not found {len(report.misses)}, "
+            f"unchecked {len(report.unchecked)}",
+            markup=False,
+        )
+    raise typer.Exit(0 if report.ok else 1)
+
+
 def register(app: typer.Typer) -> None:
-    """Add ``conform`` and ``registry conformance`` to the redline command."""
+    """Add ``conform``, ``registry conformance`` and ``registry regime-quotes``."""
     from redline.registry.commands import registry_app
 
     app.command("conform")(conform_command)
     registry_app.command("conformance")(registry_conformance)
+    registry_app.command("regime-quotes")(regime_quotes)
