@@ -67,6 +67,8 @@ def seed(workspace: Path, url: str | None = None, *, xss: bool = False) -> Seed:
         rso = p.add_user("rso", PASSWORD, "signatory", "Riley RSO", governance_role="rso")
         board = p.add_user("board", PASSWORD, "signatory", "Safety Board Chair",
                            governance_role="safety-board")  # fmt: skip
+        rso_other = p.add_user("rso-other", PASSWORD, "signatory", "RSO of Another Lab",
+                               governance_role="rso", organisation="Other Lab")  # fmt: skip
         text = EXAMPLE.read_text(encoding="utf-8")
         if xss:
             quoted = XSS.replace("'", "''")
@@ -85,6 +87,7 @@ def seed(workspace: Path, url: str | None = None, *, xss: bool = False) -> Seed:
         ids = {
             "admin": admin.id, "author": author.id, "author2": author2.id, "victim": victim.id,
             "reviewer": reviewer.id, "reviewer2": reviewer2.id, "rso": rso.id, "board": board.id,
+            "rso_other": rso_other.id,
             "version": vid, "round": rid, "version2": vid2, "round2": rid2,
             "decision": decision_id,
         }  # fmt: skip
