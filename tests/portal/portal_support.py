@@ -35,7 +35,9 @@ class Seed:
     ids: dict[str, Any]
 
 
-def record_decision(workspace: Path, url: str | None = None, framework_id: str | None = None) -> str:
+def record_decision(
+    workspace: Path, url: str | None = None, framework_id: str | None = None
+) -> str:
     """A decision_made entry as `redline assess` records it (signed by redline-local),
     on the example framework or on a copy of it with another framework id."""
     from redline.ledger.record import record_assessment

@@ -147,7 +147,7 @@ def test_security_doc_table_is_current() -> None:
 
 @pytest.mark.parametrize("who", IDENTITIES)
 def test_matrix(env: Any, who: str) -> None:
-    app, s, ctx = env
+    _app, s, ctx = env
     client, token = ctx["clients"][who], ctx["tokens"][who]
     problems = []
     for (method, path), (_what, _ok) in sorted(policy.ROUTES.items()):
@@ -189,8 +189,9 @@ def test_other_organisations_objects_refused(env: Any) -> None:
     assert r.status_code == 404
     assert app.state.portal.ledger.count() == n
     # Other Lab's framework id cannot be taken over by uploading a version of it.
-    from redline.portal.accounts import PortalError
     from portal_support import EXAMPLE
+
+    from redline.portal.accounts import PortalError
 
     p = app.state.portal
     text = EXAMPLE.read_text().replace("id: larkspur-fsf", "id: other-fsf", 1)

@@ -112,3 +112,24 @@ def test_reviewers_cosign_the_offered_checkpoint(workspace: Path, tmp_path: Path
         assert verify_cosignature(parse_note(kept), "aisi.example", aisi.public) == 1
     finally:
         p.close()
+
+
+def test_tenancy_on_postgres(workspace: Path, pg_database: str) -> None:
+    """Migration 0004 on PostgreSQL: organisations, scopes, roster-bound sign-offs and
+    decision visibility work there as on SQLite."""
+    from redline.ledger.verify import verify_ledger
+
+    s = seed(workspace.parent / "ws-pg", pg_database)
+    p = Portal(s.settings)
+    try:
+        rso, outsider = p.user_by_id(s.ids["rso"]), p.user_by_id(s.ids["rso_other"])
+        reviewer = p.user_by_id(s.ids["reviewer"])
+        assert rso is not None and outsider is not None and reviewer is not None
+        assert [d.decision_id for d in p.decisions(reviewer)] == [s.ids["decision"]]
+        assert p.decision(outsider, s.ids["decision"]) is None
+        with pytest.raises(PortalError):
+            p.sign(outsider, s.ids["decision"], None)
+        assert p.sign(rso, s.ids["decision"], None).data()["framework"] == "larkspur-fsf"
+        assert verify_ledger(p.ledger).ok
+    finally:
+        p.close()
