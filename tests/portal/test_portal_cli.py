@@ -4,7 +4,6 @@ can cause (one line naming what is wrong, exit 1, nothing written)."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from portal_support import EXAMPLE, PASSWORD

@@ -14,8 +14,8 @@ from redline.ledger.chain import EntryKind
 
 
 def _changes(p: Any, after: int) -> list[tuple[str, str]]:
-    return [(e.actor, e.data()["change"])
-            for e in p.ledger.entries(after=after, kinds=[EntryKind.ACCESS_CHANGED.value])]  # fmt: skip
+    kinds = [EntryKind.ACCESS_CHANGED.value]
+    return [(e.actor, e.data()["change"]) for e in p.ledger.entries(after=after, kinds=kinds)]
 
 
 def test_admin_changes_are_signed_entries_and_roster_bindings(workspace: Path) -> None:
