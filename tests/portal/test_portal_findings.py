@@ -161,15 +161,21 @@ def test_finding4_request_bodies_are_capped(env: Any) -> None:
     assert "larger than" in r.text
     assert marker not in r.text
     _assert_headers(r)
-    # Without a Content-Length (a chunked body) the cap holds too.
+    # Without a Content-Length (a chunked multipart body, whose file part the form
+    # parser would otherwise spool whole) the cap holds too.
     def chunks() -> Iterator[bytes]:
+        yield (b'--XyZ\r\nContent-Disposition: form-data; name="file"; filename="f.yaml"'
+               b"\r\nContent-Type: text/yaml\r\n\r\n")  # fmt: skip
         for i in range(0, len(big), 65536):
             yield big[i : i + 65536]
 
     r = c.post("/frameworks", content=chunks(),
-               headers={"content-type": "application/x-www-form-urlencoded"})  # fmt: skip
+               headers={"content-type": "multipart/form-data; boundary=XyZ"})  # fmt: skip
+    assert r.request.headers.get("transfer-encoding") == "chunked"
+    assert "content-length" not in r.request.headers
     assert r.status_code == 413
     assert marker not in r.text
+    _assert_headers(r)
     assert app.state.portal.ledger.count() == n
 
 
