@@ -1,14 +1,18 @@
 """Load on the review portal: N concurrent trusted reviewers commenting for T seconds.
 
-    python benchmarks/portal_load.py [--reviewers 20] [--seconds 60] [--database-url URL]
+    python benchmarks/portal_load.py [--reviewers 100] [--seconds 60] [--database-url URL]
 
 Starts ``redline serve`` (uvicorn, one process) on 127.0.0.1 on a free port against a
 fresh workspace (SQLite, or PostgreSQL with --database-url / $REDLINE_TEST_POSTGRES_URL
-via --postgres), invites N reviewers to one review round, and has each post signed
-comments (each one a ``review_comment`` ledger entry) as fast as the server answers.
-Then checks: no error responses, every accepted comment is in the ledger and in the
-portal's index, and the ledger verifies. Prints throughput and latency percentiles
-(JSON with --json). Results are in docs/performance.md.
+via --postgres). Two labs each record a framework and open a review round; N reviewers
+from three reviewing bodies (an AI safety institute, a government, a regulator) are
+invited, alternately to one lab's round or the other's. Each posts signed comments
+(each one a ``review_comment`` ledger entry) as fast as the server answers, and every
+tenth request instead opens the *other* lab's round, which must answer 404. Then
+checks: no error responses, no round shown to a reviewer not invited to it, every
+accepted comment is in the ledger and in the portal's index, and the ledger verifies.
+Prints throughput and latency percentiles of the comments (JSON with --json). Results
+are in docs/performance.md.
 """
 
 from __future__ import annotations
@@ -48,23 +52,34 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def prepare(workspace: Path, url: str | None, reviewers: int) -> int:
-    """Accounts, the example framework and a round inviting every reviewer."""
+BODIES = [("aisi", "AI Safety Institute", "aisi"), ("gov", "Ministry of Science", "government"),
+          ("regulator", "Frontier AI Regulator", "regulator")]
+
+
+def prepare(workspace: Path, url: str | None, reviewers: int) -> dict[str, tuple[int, int]]:
+    """Two labs with a framework and an open round each, three reviewing bodies, and
+    the reviewers: name -> (their round, the other lab's round)."""
     from redline.portal.service import Portal
     from redline.portal.settings import Settings
 
     p = Portal(Settings(workspace=workspace, database_url=url, secure_cookies=False))
     try:
-        author = p.add_user("author", PASSWORD, "author")
-        ids = [
-            p.add_user(
-                f"rev{i:02d}", PASSWORD, "reviewer", organisation=f"Institute {i}", org_kind="aisi"
-            ).id
+        text = EXAMPLE.read_text(encoding="utf-8")
+        for slug, name, kind in [("lab-a", "Lab A", "lab"), ("lab-b", "Lab B", "lab"), *BODIES]:
+            p.add_organisation(slug, name, kind)
+        people = [
+            p.add_user(f"rev{i:03d}", PASSWORD, "reviewer", organisation=BODIES[i % 3][0])
             for i in range(reviewers)
         ]
-        vid, loaded = p.upload_version(author, EXAMPLE.read_text(encoding="utf-8"))
-        assert vid is not None, loaded.problems
-        return p.open_round(author, vid, ids)
+        rounds = []
+        for lab in ("a", "b"):
+            author = p.add_user(f"author-{lab}", PASSWORD, "author", organisation=f"lab-{lab}")
+            fw = text.replace("id: larkspur-fsf", f"id: fsf-{lab}", 1)
+            vid, loaded = p.upload_version(author, fw)
+            assert vid is not None, loaded.problems
+            mine = [u.id for i, u in enumerate(people) if i % 2 == len(rounds)]
+            rounds.append(p.open_round(author, vid, mine))
+        return {u.username: (rounds[i % 2], rounds[1 - i % 2]) for i, u in enumerate(people)}
     finally:
         p.close()
 
@@ -77,9 +92,10 @@ def _csrf(html: str) -> str:
 
 
 def _reviewer(
-    base: str, name: str, round_id: int, seconds: float, ready: threading.Barrier,
+    base: str, name: str, rounds: tuple[int, int], seconds: float, ready: threading.Barrier,
     out: dict[str, Any],
 ) -> None:  # fmt: skip
+    round_id, other = rounds
     with httpx.Client(base_url=base, timeout=60) as c:
         r = c.get("/login")
         r = c.post("/login", data={"username": name, "password": PASSWORD, "csrf": _csrf(r.text)})
@@ -94,6 +110,12 @@ def _reviewer(
         stop = out["start"] + seconds
         i = 0
         while time.monotonic() < stop:
+            if i % 10 == 9:
+                r = c.get(f"/reviews/{other}")
+                if r.status_code != 404:
+                    out["leaks"].append(f"{name}: round {other} answered {r.status_code}")
+                i += 1
+                continue
             text = f"{name} comment {i}: the evidence standard needs a stated margin."
             t0 = time.perf_counter()
             r = c.post(f"/reviews/{round_id}/comments", follow_redirects=False, data={
@@ -125,7 +147,7 @@ def run(reviewers: int, seconds: float, url: str | None) -> dict[str, Any]:
         saved = {k: os.environ.get(k) for k in ("REDLINE_HOME", "XDG_CONFIG_HOME")}
         os.environ.update({k: env[k] for k in saved})
         try:
-            round_id = prepare(ws, url, reviewers)
+            rounds = prepare(ws, url, reviewers)
             port = _free_port()
             server = subprocess.Popen(
                 [str(Path(sys.executable).parent / "redline"), "serve", "--port", str(port),
@@ -143,7 +165,8 @@ def run(reviewers: int, seconds: float, url: str | None) -> dict[str, Any]:
                         if time.monotonic() > deadline or server.poll() is not None:
                             raise RuntimeError("the portal did not start") from None
                         time.sleep(0.1)
-                out: dict[str, Any] = {"errors": [], "latencies": [], "texts": set()}
+                out: dict[str, Any] = {"errors": [], "latencies": [], "texts": set(),
+                                       "leaks": []}  # fmt: skip
 
                 def go() -> None:
                     out["start"] = time.monotonic()
@@ -152,9 +175,9 @@ def run(reviewers: int, seconds: float, url: str | None) -> dict[str, Any]:
                 threads = [
                     threading.Thread(
                         target=_reviewer,
-                        args=(base, f"rev{i:02d}", round_id, seconds, ready, out),
+                        args=(base, name, rounds[name], seconds, ready, out),
                     )
-                    for i in range(reviewers)
+                    for name in rounds
                 ]
                 for t in threads:
                     t.start()
@@ -181,11 +204,13 @@ def run(reviewers: int, seconds: float, url: str | None) -> dict[str, Any]:
     return {
         "backend": "postgresql" if url else "sqlite",
         "reviewers": reviewers,
+        "organisations": len(BODIES),
         "seconds": round(elapsed, 1),
         "comments": n,
         "errors": out["errors"][:10],
         "error_count": len(out["errors"]),
         "lost": len(out["texts"] - in_ledger),
+        "leaks": len(out["leaks"]),
         "indexed": indexed,
         "throughput_per_s": round(n / elapsed, 1) if elapsed else 0.0,
         "p50_ms": round(1000 * statistics.median(lat), 1) if n else None,
@@ -197,7 +222,7 @@ def run(reviewers: int, seconds: float, url: str | None) -> dict[str, Any]:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--reviewers", type=int, default=20)
+    ap.add_argument("--reviewers", type=int, default=100)
     ap.add_argument("--seconds", type=float, default=60)
     ap.add_argument("--database-url", default=None, help="PostgreSQL URL (default: SQLite)")
     ap.add_argument(
@@ -229,14 +254,15 @@ def main() -> None:
         print(json.dumps(results, indent=2))
         return
     print(f"{'backend':11} {'reviewers':>9} {'s':>5} {'comments':>8} {'per s':>7} "
-          f"{'p50 ms':>7} {'p95 ms':>7} {'errors':>6} {'lost':>4} ledger")  # fmt: skip
+          f"{'p50 ms':>7} {'p95 ms':>7} {'errors':>6} {'lost':>4} {'leaks':>5} ledger")  # fmt: skip
     for r in results:
         print(
             f"{r['backend']:11} {r['reviewers']:>9} {r['seconds']:>5} {r['comments']:>8} "
             f"{r['throughput_per_s']:>7} {r['p50_ms']!s:>7} {r['p95_ms']!s:>7} "
-            f"{r['error_count']:>6} {r['lost']:>4} {'verifies' if r['ledger_ok'] else 'BROKEN'}"
+            f"{r['error_count']:>6} {r['lost']:>4} {r['leaks']:>5} "
+            f"{'verifies' if r['ledger_ok'] else 'BROKEN'}"
         )
-    if any(r["error_count"] or r["lost"] or not r["ledger_ok"] for r in results):
+    if any(r["error_count"] or r["lost"] or r["leaks"] or not r["ledger_ok"] for r in results):
         sys.exit(1)
 
 

@@ -35,38 +35,63 @@ class Seed:
     ids: dict[str, Any]
 
 
-def record_decision(workspace: Path, url: str | None = None) -> str:
-    """A decision_made entry as `redline assess` records it (signed by redline-local)."""
+def record_decision(
+    workspace: Path, url: str | None = None, framework_id: str | None = None
+) -> str:
+    """A decision_made entry as `redline assess` records it (signed by redline-local),
+    on the example framework or on a copy of it with another framework id."""
     from redline.ledger.record import record_assessment
 
-    a = make_assessment(workspace.parent / f"run-{time.monotonic_ns()}")
+    run = workspace.parent / f"run-{time.monotonic_ns()}"
+    if framework_id is not None:
+        run.mkdir(parents=True)
+        text = EXAMPLE.read_text(encoding="utf-8")
+        (run / "frontier-framework.yaml").write_text(
+            text.replace("id: larkspur-fsf", f"id: {framework_id}", 1), encoding="utf-8"
+        )
+    a = make_assessment(run)
     with open_ledger(workspace, url) as lg:
         _seq, decision_id = record_assessment(lg, a.framework, a.results, a.decision)
     return decision_id
 
 
+# Two labs and one institute (the tenancy model of docs/security.md).
+ORGS = [
+    ("larkspur", "Larkspur AI", "lab"),
+    ("otherlab", "Other Lab", "lab"),
+    ("aisi", "National AI Safety Institute", "aisi"),
+]
+
+
 def seed(workspace: Path, url: str | None = None, *, xss: bool = False) -> Seed:
-    """Accounts for every role, the example framework uploaded by ``author`` with a
-    review round inviting ``reviewer``, and a recorded decision needing sign-off."""
+    """Two labs and an institute with their accounts. Larkspur's ``author`` uploads the
+    example framework (``larkspur-fsf``) and opens a round inviting the institute's
+    ``reviewer``; Other Lab's ``author2`` uploads ``other-fsf`` (a round inviting
+    nobody). Each framework has a recorded decision needing sign-off; ``rso`` and
+    ``board`` sign for Larkspur, ``rso-other`` for Other Lab."""
     decision_id = record_decision(workspace, url)
+    decision2 = record_decision(workspace, url, "other-fsf")
     settings = Settings(workspace=workspace, database_url=url, secure_cookies=False)
     p = Portal(settings)
     try:
+        for slug, name, kind in ORGS:
+            p.add_organisation(slug, name, kind)
         admin = p.add_user("admin", PASSWORD, "admin", "Ada Admin")
-        author = p.add_user("author", PASSWORD, "author", "Avery Author")
-        author2 = p.add_user("author2", PASSWORD, "author", "Other Author")
-        victim = p.add_user("victim", PASSWORD, "author", "Spare Account")
+        author = p.add_user("author", PASSWORD, "author", "Avery Author", organisation="larkspur")
+        victim = p.add_user("victim", PASSWORD, "author", "Spare Account", organisation="larkspur")
+        rso = p.add_user("rso", PASSWORD, "signatory", "Riley RSO", organisation="larkspur")
+        board = p.add_user("board", PASSWORD, "signatory", "Safety Board Chair",
+                           organisation="larkspur")  # fmt: skip
+        author2 = p.add_user("author2", PASSWORD, "author", "Other Author",
+                             organisation="otherlab")  # fmt: skip
+        rso_other = p.add_user("rso-other", PASSWORD, "signatory", "RSO of Another Lab",
+                               organisation="otherlab")  # fmt: skip
         reviewer = p.add_user(
             "reviewer", PASSWORD, "reviewer", "Rowan Reviewer" if not xss else XSS,
-            organisation="National AI Safety Institute", org_kind="aisi",
+            organisation="aisi",
         )  # fmt: skip
-        reviewer2 = p.add_user(
-            "reviewer2", PASSWORD, "reviewer", "Uninvited Reviewer",
-            organisation="Ministry of Science", org_kind="government",
-        )  # fmt: skip
-        rso = p.add_user("rso", PASSWORD, "signatory", "Riley RSO", governance_role="rso")
-        board = p.add_user("board", PASSWORD, "signatory", "Safety Board Chair",
-                           governance_role="safety-board")  # fmt: skip
+        reviewer2 = p.add_user("reviewer2", PASSWORD, "reviewer", "Uninvited Reviewer",
+                               organisation="aisi")  # fmt: skip
         text = EXAMPLE.read_text(encoding="utf-8")
         if xss:
             quoted = XSS.replace("'", "''")
@@ -81,12 +106,16 @@ def seed(workspace: Path, url: str | None = None, *, xss: bool = False) -> Seed:
         other_text = text.replace("id: larkspur-fsf", "id: other-fsf", 1)
         vid2, _ = p.upload_version(author2, other_text)
         assert vid2 is not None
-        rid2 = p.open_round(author2, vid2, [reviewer2.id])
+        rid2 = p.open_round(author2, vid2, [])
+        p.grant_scope(admin, rso, "larkspur-fsf", "signatory", "rso")
+        p.grant_scope(admin, board, "larkspur-fsf", "signatory", "safety-board")
+        p.grant_scope(admin, rso_other, "other-fsf", "signatory", "rso")
         ids = {
             "admin": admin.id, "author": author.id, "author2": author2.id, "victim": victim.id,
             "reviewer": reviewer.id, "reviewer2": reviewer2.id, "rso": rso.id, "board": board.id,
+            "rso_other": rso_other.id,
             "version": vid, "round": rid, "version2": vid2, "round2": rid2,
-            "decision": decision_id,
+            "decision": decision_id, "decision2": decision2,
         }  # fmt: skip
     finally:
         p.close()

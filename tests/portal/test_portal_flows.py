@@ -192,17 +192,59 @@ def test_sign_off_end_to_end(live: tuple[str, Seed], browser: Any) -> None:
     assert st.final and len(st.dissents) == 1
 
 
+def test_institute_reviewer_sees_only_what_it_reviews(live: tuple[str, Seed],
+                                                     browser: Any) -> None:  # fmt: skip
+    """The institute's reviewer comments on the round it was invited to, sees the
+    decision on that framework, and not Other Lab's decision (list or address)."""
+    base, s = live
+    mine, other = s.ids["decision"], s.ids["decision2"]
+    reviewer = Person(browser, base, "reviewer")
+    reviewer.go(f"/reviews/{s.ids['round']}")
+    el = reviewer.page.locator("#el-safeguard-refusal-training")
+    el.locator("summary").click()
+    el.locator("textarea").fill("Please state the refusal-rate target per release.")
+    el.locator("button").click()
+    reviewer.page.wait_for_load_state()
+    assert "refusal-rate target" in el.locator(".comments").inner_text()
+    reviewer.shot("13-institute-reviewer-commented")
+    reviewer.go("/decisions")
+    listed = reviewer.page.inner_text("main")
+    assert reviewer.page.locator(f"a[href='/decisions/{mine}']").count() == 1
+    assert reviewer.page.locator(f"a[href='/decisions/{other}']").count() == 0
+    assert other[:12] not in listed
+    reviewer.shot("14-institute-reviewer-decisions")
+    reviewer.go(f"/decisions/{mine}")
+    assert "Sign-off the framework requires" in reviewer.page.inner_text("main")
+    assert reviewer.page.locator("form[action$='/sign']").count() == 0
+    response = reviewer.page.goto(base + f"/decisions/{other}")
+    assert response is not None and response.status == 404
+    assert "Not found" in reviewer.page.inner_text("main")
+    reviewer.shot("15-institute-reviewer-other-decision-404")
+    reviewer.close()
+    from redline.ledger.store import open_ledger
+
+    with open_ledger(s.settings.workspace) as lg:
+        texts = [e.data().get("text") for e in lg.entries(kinds=["review_comment"])]
+    assert "Please state the refusal-rate target per release." in texts
+
+
 def test_admin_accounts_and_escaping(live: tuple[str, Seed], browser: Any) -> None:
     base, _s = live
     admin = Person(browser, base, "admin")
     admin.go("/admin/users")
+    admin.page.fill("input[name=slug]", "evaluator")
+    admin.page.fill("input[name=name]", "Evaluator Ltd")
+    admin.page.select_option("select[name=kind]", "third_party")
+    admin.page.click("text=Add organisation")
+    admin.page.wait_for_load_state()
     admin.page.fill("input[name=username]", "newrev")
     admin.page.fill("input[name=display_name]", XSS)
     admin.page.fill("input[name=password]", "a long enough password")
     admin.page.select_option("select[name=role]", "reviewer")
-    admin.page.fill("input[name=organisation]", "Evaluator Ltd")
-    admin.page.select_option("select[name=org_kind]", "third_party")
+    admin.page.select_option("select[name=organisation]", "evaluator")
     admin.page.click("text=Add account")
+    admin.page.wait_for_load_state()
+    assert "Evaluator Ltd" in admin.page.inner_text("main")
     assert XSS in admin.page.inner_text("main")
     admin.shot("12-admin-accounts")
     admin.close()

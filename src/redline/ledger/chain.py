@@ -50,6 +50,8 @@ class EntryKind(StrEnum):
     KEY_REGISTERED = "key_registered"
     KEY_REVOKED = "key_revoked"
     ROSTER = "roster"
+    # The portal's accounts, organisations and scopes (who may act on which framework).
+    ACCESS_CHANGED = "access_changed"
 
 
 KINDS = frozenset(k.value for k in EntryKind)

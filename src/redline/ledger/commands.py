@@ -528,6 +528,8 @@ def _summary(e: Entry) -> str:
         roles = d.get("roles", {})
         bound = ", ".join(f"{r}: {len(k)} key(s)" for r, k in sorted(roles.items()))
         return f"{bound}; authority {', '.join(d.get('authority', []))}"
+    if e.kind == "access_changed":
+        return f"{d.get('change')} {d.get('account') or ''} {d.get('scope') or ''}".strip()
     return ""
 
 

@@ -162,6 +162,13 @@ def revocation_payload(record: KeyRecord, reason: str | None) -> dict[str, Any]:
 
 
 ROLE_RE = re.compile(r"^[^\x00-\x1f]{1,64}$")
+# A roster role ``R@F`` binds role R for framework F only (framework ids have no '@').
+SCOPE_SEP = "@"
+
+
+def scoped_role(role: str, framework_id: str) -> str:
+    """The roster's name for governance role ``role`` of framework ``framework_id``."""
+    return f"{role}{SCOPE_SEP}{framework_id}"
 
 
 @dataclass(frozen=True)
@@ -174,6 +181,13 @@ class Roster:
 
     def holds(self, key_id: str, role: str) -> bool:
         return key_id in self.roles.get(role, frozenset())
+
+    def may_sign(self, key_id: str, role: str, framework_id: str | None) -> bool:
+        """Whether the key may sign as ``role``: bound to the role for every framework
+        (``R``), or for the decision's framework only (``R@F``)."""
+        if self.holds(key_id, role):
+            return True
+        return framework_id is not None and self.holds(key_id, scoped_role(role, framework_id))
 
     def is_authority(self, key_id: str) -> bool:
         return any(self.holds(key_id, r) for r in self.authority)
@@ -257,10 +271,13 @@ class KeyRegistry:
             elif kind == EntryKind.SIGN_OFF and self.roster is not None:
                 assert payload is not None
                 role = payload.get("role")
-                if not isinstance(role, str) or not self.roster.holds(key_id, role):
+                fw = payload.get("framework")
+                fw_id = fw if isinstance(fw, str) else None
+                if not isinstance(role, str) or not self.roster.may_sign(key_id, role, fw_id):
+                    where = f" of framework {fw_id!r}" if fw_id else ""
                     raise KeyProblem(
                         f"key {signer.name!r} ({key_id[:12]}) is not in the roster for role "
-                        f"{role!r} (roster of entry {self.roster.seq})"
+                        f"{role!r}{where} (roster of entry {self.roster.seq})"
                     )
         if signer is None:
             raise KeyProblem(f"signed by key {key_id[:12]}, which is not registered")

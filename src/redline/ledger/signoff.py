@@ -185,13 +185,18 @@ def sign_decision(
             )
     if dissent is not None and not dissent.strip():
         raise LedgerError("--dissent needs a statement")
-    payload = {
+    payload: dict[str, Any] = {
         "decision": decision.hash,
         "decision_seq": decision.seq,
         "role": role,
         "signer": key.name,
         "dissent": dissent,
     }
+    framework_id = decision.data().get("framework", {}).get("id")
+    if isinstance(framework_id, str):
+        # Names the framework so that the roster can bind a role per framework
+        # (``R@F``); verification checks it is the decision's own.
+        payload["framework"] = framework_id
     return ledger.append(EntryKind.SIGN_OFF, payload, key)
 
 

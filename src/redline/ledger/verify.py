@@ -139,7 +139,7 @@ def verify_ledger(
     chunk: list[tuple[int, bytes, str, str]] = []
 
     registry = KeyRegistry()
-    decisions: set[str] = set()
+    decisions: dict[str, Any] = {}  # decision hash -> its framework id
     evidence_seen: dict[str, str] = {}
     missing: list[tuple[int, str, str]] = []
     tree = RootBuilder()
@@ -260,15 +260,18 @@ def _check_tree(ledger: Ledger, tree: RootBuilder, leaves: list[bytes]) -> str:
 
 
 def _check_semantics(
-    seq: int, kind: str, actor: str, h: str, data: dict[str, Any], decisions: set[str]
+    seq: int, kind: str, actor: str, h: str, data: dict[str, Any], decisions: dict[str, Any]
 ) -> None:
     if kind == EntryKind.DECISION_MADE:
-        decisions.add(h)
+        fw = data.get("framework")
+        decisions[h] = fw.get("id") if isinstance(fw, dict) else None
     elif kind == EntryKind.SIGN_OFF:
         if data.get("decision") not in decisions:
             raise _Stop(seq, "sign-off cites a decision that is not recorded before it")
         if data.get("signer") != actor:
             raise _Stop(seq, "sign-off names a signer other than the key that signed it")
+        if "framework" in data and data["framework"] != decisions[data["decision"]]:
+            raise _Stop(seq, "sign-off names a framework other than its decision's")
 
 
 def _check_evidence(

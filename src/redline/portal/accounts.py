@@ -20,10 +20,17 @@ ROLE_WORDS = {
     "reviewer": "Trusted reviewer",
 }
 ORG_KINDS = {
+    "lab": "AI developer",
     "government": "Government",
     "aisi": "AI safety institute",
+    "regulator": "Regulator",
     "third_party": "Third-party evaluator",
 }
+# Organisations that review frameworks (every kind but a lab, which owns them).
+REVIEWING_KINDS = ("government", "aisi", "regulator", "third_party")
+# Scopes granted per framework; a reviewer's scope is an invitation to a round.
+SCOPE_KINDS = ("author", "signatory")
+SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 VERDICTS = ("approve", "object")
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,39}$")
 SERVICE_KEY = "redline-portal"
@@ -47,9 +54,9 @@ class User:
     display_name: str
     organisation: str | None
     org_kind: str | None
-    governance_role: str | None
     key_name: str
     disabled: bool
+    org_id: int | None = None
 
     @property
     def role_words(self) -> str:
@@ -63,9 +70,19 @@ class User:
 def user_from_row(r: Any) -> User:
     return User(
         id=int(r.id), username=r.username, role=r.role, display_name=r.display_name,
-        organisation=r.organisation, org_kind=r.org_kind, governance_role=r.governance_role,
-        key_name=r.key_name, disabled=bool(r.disabled),
+        organisation=r.organisation, org_kind=r.org_kind, key_name=r.key_name,
+        disabled=bool(r.disabled), org_id=int(r.org_id) if r.org_id is not None else None,
     )  # fmt: skip
+
+
+def needs_second_factor(account: User) -> bool:
+    """Whether signing in needs a second factor: administrators, and signatories.
+
+    Every account that can hold a signatory scope counts (scopes go only to accounts
+    of role ``signatory``), not only those holding one now, so that a new grant is
+    never usable for a moment without the factor.
+    """
+    return account.role in ("admin", "signatory")
 
 
 # A hash of a random password: unknown users are verified against it, so that an

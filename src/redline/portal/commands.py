@@ -1,4 +1,4 @@
-"""``redline serve`` and ``redline users add/list/disable``."""
+"""``redline serve`` and ``redline users add/list/disable/org-add/grant``."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import json
 import secrets
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -89,12 +89,10 @@ def register(app: typer.Typer) -> None:
         username: str,
         role: Annotated[str, typer.Option(help="admin, author, signatory or reviewer.")],
         name: Annotated[str | None, typer.Option(help="Display name.")] = None,
-        organisation: Annotated[str | None, typer.Option(help="Reviewers: organisation.")] = None,
-        org_kind: Annotated[
-            str | None, typer.Option(help="Reviewers: government, aisi or third_party.")
-        ] = None,
-        governance_role: Annotated[
-            str | None, typer.Option(help="Signatories: the framework's role id, e.g. rso.")
+        organisation: Annotated[
+            str | None,
+            typer.Option(help="The organisation's id (`redline users org-add`): a lab for "
+                         "authors and signatories, a reviewing body for reviewers."),
         ] = None,
         as_json: Annotated[bool, typer.Option("--json")] = False,
     ) -> None:
@@ -108,8 +106,7 @@ def register(app: typer.Typer) -> None:
         p = _portal()
         assert isinstance(p, Portal)
         try:
-            u = p.add_user(username, password, role, name, organisation=organisation,
-                           org_kind=org_kind, governance_role=governance_role)  # fmt: skip
+            u = p.add_user(username, password, role, name, organisation=organisation)
         except (PortalError, LedgerError) as exc:
             raise _fail(str(exc)) from None
         finally:
@@ -131,18 +128,25 @@ def register(app: typer.Typer) -> None:
         assert isinstance(p, Portal)
         try:
             rows = p.users()
+            scopes: dict[int, list[dict[str, Any]]] = {}
+            for sc in p.scopes():
+                scopes.setdefault(int(str(sc["user_id"])), []).append(sc)
         finally:
             p.close()
         if as_json:
             typer.echo(json.dumps([{
                 "username": u.username, "role": u.role, "name": u.display_name,
                 "organisation": u.organisation, "org_kind": u.org_kind,
-                "governance_role": u.governance_role, "disabled": u.disabled,
+                "scopes": [{"framework": s["framework_id"], "kind": s["kind"], "role": s["role"]}
+                           for s in scopes.get(u.id, [])],
+                "disabled": u.disabled,
             } for u in rows], indent=2))  # fmt: skip
             return
         for u in rows:
             org = f"{u.organisation} ({u.org_words})" if u.organisation else ""
-            extra = u.governance_role or org
+            held = ", ".join(f"{s['kind']}{' ' + s['role'] if s['role'] else ''}@"
+                             f"{s['framework_id']}" for s in scopes.get(u.id, []))  # fmt: skip
+            extra = f"{org} {held}".strip()
             state = "disabled" if u.disabled else "active"
             typer.echo(f"{u.username:20} {u.role:10} {state:9} {extra}")
 
@@ -163,6 +167,56 @@ def register(app: typer.Typer) -> None:
         typer.echo(f"disabled {username}")
 
 
+    @users.command("org-add")
+    def org_add(
+        slug: str,
+        name: Annotated[str, typer.Option(help="The organisation's name.")],
+        kind: Annotated[
+            str, typer.Option(help="lab, government, aisi, regulator or third_party.")
+        ],
+    ) -> None:
+        """Add an organisation: a lab (owns frameworks) or a reviewing body."""
+        from redline.portal.accounts import PortalError
+        from redline.portal.service import Portal
+
+        p = _portal()
+        assert isinstance(p, Portal)
+        try:
+            p.add_organisation(slug, name, kind)
+        except (PortalError, LedgerError) as exc:
+            raise _fail(str(exc)) from None
+        finally:
+            p.close()
+        typer.echo(f"added organisation {slug}")
+
+    @users.command("grant")
+    def grant(
+        username: str,
+        framework: Annotated[str, typer.Argument(help="The framework id.")],
+        scope: Annotated[str, typer.Option(help="author or signatory.")],
+        role: Annotated[
+            str | None, typer.Option(help="Signatory scopes: the framework's governance role.")
+        ] = None,
+    ) -> None:
+        """Grant an account a scope on a framework (a signed ledger entry; a signatory
+        scope also binds the account's key to ROLE@FRAMEWORK in the roster)."""
+        from redline.portal.accounts import PortalError
+        from redline.portal.service import Portal
+
+        p = _portal()
+        assert isinstance(p, Portal)
+        try:
+            u = p.user_by_name(username)
+            if u is None:
+                raise PortalError(f"no user {username!r}")
+            p.grant_scope(None, u, framework, scope, role)
+        except (PortalError, LedgerError) as exc:
+            raise _fail(str(exc)) from None
+        finally:
+            p.close()
+        typer.echo(f"granted {scope}{' ' + role if role else ''} on {framework} to {username}")
+
+
 def _demo(p: object) -> None:
     from redline.portal.service import Portal
 
@@ -171,9 +225,12 @@ def _demo(p: object) -> None:
         pw = secrets.token_urlsafe(18)
         p.add_user("admin", pw, "admin", "Demo administrator")
         typer.echo(f"demo administrator: admin / {pw}  (shown once)", err=True)
+    if p.organisation("demo-lab") is None:
+        p.add_organisation("demo-lab", "Demo lab", "lab")
     if p.user_by_name("author") is None:
         pw = secrets.token_urlsafe(18)
-        author = p.add_user("author", pw, "author", "Demo framework author")
+        author = p.add_user("author", pw, "author", "Demo framework author",
+                            organisation="demo-lab")
         typer.echo(f"demo author: author / {pw}  (shown once)", err=True)
         if EXAMPLE.is_file():
             vid, _ = p.upload_version(author, EXAMPLE.read_text(encoding="utf-8"))

@@ -30,7 +30,6 @@ from redline.framework.load import Loaded, Problem, load_text
 from redline.ledger.chain import Entry, EntryKind, now
 from redline.ledger.errors import LedgerError
 from redline.ledger.keys import Keyring, LocalKey, register_key, signing_key
-from redline.ledger.signoff import DecisionStatus, decision_status, sign_decision
 from redline.ledger.store import Ledger, _row, open_ledger
 from redline.ledger.tables import entries as E
 from redline.portal import tables as T
@@ -39,6 +38,8 @@ from redline.portal.accounts import (
     MAX_COMMENT,
     MAX_FRAMEWORK_BYTES,
     ORG_KINDS,
+    REVIEWING_KINDS,
+    ROLE_WORDS,
     ROLES,
     SERVICE_KEY,
     USERNAME_RE,
@@ -52,11 +53,14 @@ from redline.portal.accounts import (
     verify_password,
 )
 from redline.portal.settings import Settings
+from redline.portal.tenancy import Tenancy
 from redline.publish.changes import DiffView, diff_view
 
 
-class Portal:
+class Portal(Tenancy):
     """One ledger, the portal's tables in the same database, and the server-held keys.
+
+    Organisations, scopes, decisions and sign-offs are in :class:`Tenancy`.
 
     ``Ledger`` is thread-compatible, not thread-safe: its cached key registry is only
     touched under ``self.lock`` (appends and key lookups); plain reads share the
@@ -131,9 +135,10 @@ class Portal:
         display_name: str | None = None,
         *,
         organisation: str | None = None,
-        org_kind: str | None = None,
-        governance_role: str | None = None,
+        actor: User | None = None,
     ) -> User:
+        """An account of ``organisation`` (an organisation's id): a lab for authors and
+        signatories, a reviewing body for reviewers, optional for administrators."""
         if not USERNAME_RE.fullmatch(username):
             raise PortalError(
                 "a username is 1-40 lower-case letters, digits, '.', '_' or '-', starting "
@@ -141,16 +146,16 @@ class Portal:
             )
         if role not in ROLES:
             raise PortalError(f"unknown role {role!r}: one of {', '.join(ROLES)}")
-        if role == "reviewer" and org_kind not in ORG_KINDS:
+        org = self.organisation(organisation) if organisation else None
+        if organisation and org is None:
+            raise PortalError(f"no organisation {organisation!r}: add it first")
+        if role == "reviewer" and (org is None or org["kind"] not in REVIEWING_KINDS):
             raise PortalError(
-                "a trusted reviewer needs an organisation kind: " + ", ".join(ORG_KINDS)
+                "a trusted reviewer belongs to a reviewing body ("
+                + ", ".join(ORG_KINDS[k] for k in REVIEWING_KINDS) + ")"
             )
-        if role == "reviewer" and not organisation:
-            raise PortalError("a trusted reviewer needs an organisation")
-        if role == "signatory" and not governance_role:
-            raise PortalError(
-                "a decision signatory needs the governance role they sign for (e.g. rso)"
-            )
+        if role in ("author", "signatory") and (org is None or org["kind"] != "lab"):
+            raise PortalError(f"a {ROLE_WORDS[role].lower()} belongs to a lab (an AI developer)")
         if self.user_by_name(username) is not None:
             raise PortalError(f"user {username!r} already exists")
         pw = hash_password(password)
@@ -162,6 +167,8 @@ class Portal:
                 key = self.keyring.create(key_name)
             if key.key_id not in self.ledger.key_registry().keys:
                 register_key(self.ledger, key_name, key.public, self.service_key)
+            self.access_entry(actor, "account_added", account=username, key=key_name,
+                              role=role, organisation=org["slug"] if org else None)  # fmt: skip
         with self._write() as conn:
             conn.execute(
                 insert(T.users).values(
@@ -169,9 +176,9 @@ class Portal:
                     password_hash=pw,
                     role=role,
                     display_name=display_name or username,
-                    organisation=organisation,
-                    org_kind=org_kind if role == "reviewer" else None,
-                    governance_role=governance_role if role == "signatory" else None,
+                    organisation=org["name"] if org else None,
+                    org_kind=org["kind"] if org else None,
+                    org_id=org["id"] if org else None,
                     key_name=key_name,
                     disabled=False,
                     created=now(),
@@ -198,10 +205,13 @@ class Portal:
         with self._read() as conn:
             return [user_from_row(r) for r in conn.execute(q)]
 
-    def set_disabled(self, username: str, disabled: bool = True) -> User:
+    def set_disabled(self, username: str, disabled: bool = True,
+                     actor: User | None = None) -> User:  # fmt: skip
         user = self.user_by_name(username)
         if user is None:
             raise PortalError(f"no user {username!r}")
+        self.access_entry(actor, "account_disabled" if disabled else "account_enabled",
+                          account=username, key=user.key_name)  # fmt: skip
         with self._write() as conn:
             conn.execute(update(T.users).where(T.users.c.id == user.id).values(disabled=disabled))
             if disabled:
@@ -308,17 +318,21 @@ class Portal:
             return None, loaded
         meta = loaded.framework.framework
         with self._read() as conn:
-            owner = conn.execute(
-                select(T.frameworks.c.owner_id).where(T.frameworks.c.framework_id == meta.id)
+            claimed = conn.execute(
+                select(T.frameworks.c.framework_id).where(T.frameworks.c.framework_id == meta.id)
             ).scalar()
             clash = conn.execute(
                 select(T.versions.c.id).where(
                     T.versions.c.framework_id == meta.id, T.versions.c.version == meta.version
                 )
             ).scalar()
-        if owner is not None and owner != user.id:
+        if claimed is None and (user.org_id is None or user.org_kind != "lab"):
+            raise PortalError("only an author of a lab can record a framework")
+        if claimed is not None and not self.has_scope(user, meta.id, "author"):
+            # The same words whether another lab owns it or a colleague does.
             raise PortalError(
-                f"framework {meta.id!r} belongs to another author; choose another framework.id"
+                f"you are not an author of framework {meta.id!r}; choose another "
+                "framework.id or ask an administrator for the author scope"
             )
         if clash is not None:
             raise PortalError(
@@ -336,8 +350,9 @@ class Portal:
                 entry = adopt_framework(self.ledger, path, self.user_key(user))
         prev = self.latest_version(meta.id)
         with self._write() as conn:
-            if owner is None:
-                conn.execute(insert(T.frameworks).values(framework_id=meta.id, owner_id=user.id))
+            if claimed is None:
+                conn.execute(insert(T.frameworks).values(framework_id=meta.id, owner_id=user.id,
+                                                         org_id=user.org_id))  # fmt: skip
             res = conn.execute(
                 insert(T.versions).values(
                     framework_id=meta.id,
@@ -351,6 +366,8 @@ class Portal:
                 )
             )
             vid = int(res.inserted_primary_key[0])
+        if claimed is None:
+            self.grant_scope(user, user, meta.id, "author")
         return vid, loaded
 
     def latest_version(self, framework_id: str) -> dict[str, Any] | None:
@@ -366,19 +383,11 @@ class Portal:
             r = conn.execute(select(T.versions).where(T.versions.c.id == version_id)).first()
         return dict(r._mapping) if r else None
 
-    def owner_of(self, framework_id: str) -> int | None:
-        with self._read() as conn:
-            v = conn.execute(
-                select(T.frameworks.c.owner_id).where(T.frameworks.c.framework_id == framework_id)
-            ).scalar()
-        return int(v) if v is not None else None
-
     def versions(self, owner: User | None = None) -> list[dict[str, Any]]:
+        """Every version, or those of the frameworks ``owner`` holds the author scope on."""
         q = select(T.versions).order_by(T.versions.c.framework_id, T.versions.c.id)
         if owner is not None:
-            q = q.join(
-                T.frameworks, T.frameworks.c.framework_id == T.versions.c.framework_id
-            ).where(T.frameworks.c.owner_id == owner.id)
+            q = q.where(T.versions.c.framework_id.in_(sorted(self.authored_frameworks(owner))))
         with self._read() as conn:
             return [dict(r._mapping) for r in conn.execute(q)]
 
@@ -429,25 +438,37 @@ class Portal:
                 insert(T.rounds).values(version_id=version_id, opened_by=user.id, opened=t)
             )
             rid = int(res.inserted_primary_key[0])
-        self.invite(rid, invitees)
+        self.invite(user, rid, invitees)
         return rid
 
-    def invite(self, round_id: int, invitees: Sequence[int]) -> None:
-        reviewers = {u.id for u in self.users("reviewer") if not u.disabled}
-        t = now()
-        with self._write() as conn:
+    def invite(self, user: User, round_id: int, invitees: Sequence[int]) -> None:
+        """Invite reviewers to a round: each invitation is the reviewer's scope on the
+        round, recorded as an ``access_changed`` entry signed by the inviting author."""
+        reviewers = {u.id: u for u in self.users("reviewer") if not u.disabled}
+        rnd = self.round(round_id)
+        version = self.version(int(rnd["version_id"])) if rnd else None
+        assert version is not None
+        with self._read() as conn:
             have = {
                 int(x) for x in conn.execute(
                     select(T.invitations.c.user_id).where(T.invitations.c.round_id == round_id)
                 ).scalars()
             }  # fmt: skip
-            for uid in dict.fromkeys(invitees):
-                if uid not in reviewers:
-                    raise PortalError("only trusted reviewers can be invited")
-                if uid not in have:
-                    conn.execute(
-                        insert(T.invitations).values(round_id=round_id, user_id=uid, invited=t)
+        new = [uid for uid in dict.fromkeys(invitees) if uid not in have]
+        if any(uid not in reviewers for uid in new):
+            raise PortalError("only trusted reviewers can be invited")
+        for uid in new:
+            who = reviewers[uid]
+            scope = {"framework": version["framework_id"], "kind": "reviewer",
+                     "round": round_id, "version": version["version"]}  # fmt: skip
+            entry = self.access_entry(user, "scope_granted", account=who.username,
+                                      key=who.key_name, scope=scope)  # fmt: skip
+            with self._write() as conn:
+                conn.execute(
+                    insert(T.invitations).values(
+                        round_id=round_id, user_id=uid, invited=now(), entry_hash=entry.hash
                     )
+                )
 
     def round(self, round_id: int) -> dict[str, Any] | None:
         with self._read() as conn:
@@ -688,37 +709,6 @@ class Portal:
             out.parent.mkdir(parents=True, exist_ok=True)
             result = build_site(files, out, audience="public")
         return result.warnings
-
-    # ------------------------------------------------------------ decisions
-
-    def decisions(self) -> list[DecisionStatus]:
-        ids = [e.hash for e in self.ledger.entries(kinds=[EntryKind.DECISION_MADE.value])]
-        return [decision_status(self.ledger, i) for i in reversed(ids)]
-
-    def decision(self, decision_id: str) -> DecisionStatus:
-        if not re.fullmatch(r"[0-9a-f]{64}", decision_id):
-            raise PortalError("no such decision")
-        try:
-            return decision_status(self.ledger, decision_id)
-        except LedgerError:
-            raise PortalError("no such decision") from None
-
-    def sign(self, user: User, decision_id: str, dissent: str | None) -> Entry:
-        if user.governance_role is None:
-            raise PortalError("you hold no governance role")
-        status = self.decision(decision_id)
-        if user.governance_role not in {r for q in status.required for r in q.roles}:
-            raise PortalError("this decision does not need your role's sign-off")
-        if dissent is not None and len(dissent) > MAX_COMMENT:
-            raise PortalError(f"a statement is at most {MAX_COMMENT} characters")
-        try:
-            with self.lock:
-                return sign_decision(
-                    self.ledger, decision_id, user.governance_role, self.user_key(user),
-                    dissent=dissent,
-                )  # fmt: skip
-        except LedgerError as exc:
-            raise PortalError(str(exc)) from None
 
     def entry_by_hash(self, h: str) -> Entry | None:
         with self._read() as conn:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,6 +17,10 @@ class Settings:
     ``secure_cookies`` is True except when serving plain http on 127.0.0.1 for
     development (``redline serve --insecure-dev-cookies``): a cookie marked Secure
     is never sent back over http.
+
+    ``max_request_bytes`` caps every request body (default 2 MiB, or
+    ``$REDLINE_PORTAL_MAX_REQUEST_BYTES``): a larger one is refused with 413 before it
+    is read. A framework file itself may be at most 1 MB.
     """
 
     workspace: Path = field(default_factory=workspace_dir)
@@ -24,6 +29,7 @@ class Settings:
     session_hours: float = 12.0
     login_failures_allowed: int = 5
     login_window_s: float = 900.0
+    max_request_bytes: int = field(default_factory=lambda: _max_request_bytes())
 
     @property
     def url(self) -> str:
@@ -36,3 +42,21 @@ class Settings:
     @property
     def site_dir(self) -> Path:
         return self.workspace / "portal" / "site"
+
+
+DEFAULT_MAX_REQUEST_BYTES = 2 * 1024 * 1024
+
+
+def _max_request_bytes() -> int:
+    raw = os.environ.get("REDLINE_PORTAL_MAX_REQUEST_BYTES", "").strip()
+    if not raw:
+        return DEFAULT_MAX_REQUEST_BYTES
+    try:
+        value = int(raw)
+    except ValueError:
+        value = 0
+    if value < 64 * 1024:
+        raise ValueError(
+            f"$REDLINE_PORTAL_MAX_REQUEST_BYTES={raw!r}: a whole number of bytes, at least 65536"
+        )
+    return value

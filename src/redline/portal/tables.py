@@ -1,4 +1,4 @@
-"""The portal's tables (SQLAlchemy Core), created by ledger migration 0002."""
+"""The portal's tables (SQLAlchemy Core), created by ledger migrations 0002 and 0004."""
 
 from __future__ import annotations
 
@@ -25,10 +25,39 @@ users = Table(
     Column("display_name", String(200), nullable=False),
     Column("organisation", String(200)),
     Column("org_kind", String(32)),
-    Column("governance_role", String(64)),
     Column("key_name", String(64), nullable=False),
     Column("disabled", Boolean, nullable=False, default=False),
     Column("created", String(27), nullable=False),
+    Column("org_id", Integer),
+)  # fmt: skip
+
+# A lab (owns frameworks) or a reviewing body (institute, government, regulator,
+# third-party evaluator). ``organisation``/``org_kind`` on users copy its name and kind.
+organisations = Table(
+    "portal_organisations", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("slug", String(64), nullable=False, unique=True),
+    Column("name", String(200), nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("created", String(27), nullable=False),
+    Column("entry_hash", String(64)),
+)  # fmt: skip
+
+# Author of a framework, or signatory for one of its governance roles. A reviewer's
+# scope is their invitation to a round (``invitations``).
+scopes = Table(
+    "portal_scopes", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("user_id", Integer, nullable=False),
+    Column("framework_id", String(200), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("role", String(64)),
+    Column("granted", String(27), nullable=False),
+    Column("granted_by", Integer),
+    Column("entry_hash", String(64)),
+    Column("roster_entry", String(64)),
+    Column("revoked", String(27)),
+    Column("revoked_entry", String(64)),
 )  # fmt: skip
 
 sessions = Table(
@@ -44,6 +73,7 @@ frameworks = Table(
     "portal_frameworks", metadata,
     Column("framework_id", String(200), primary_key=True),
     Column("owner_id", Integer, nullable=False),
+    Column("org_id", Integer),
 )  # fmt: skip
 
 versions = Table(
@@ -77,6 +107,7 @@ invitations = Table(
     Column("invited", String(27), nullable=False),
     Column("verdict", String(16)),
     Column("verdict_entry", String(64)),
+    Column("entry_hash", String(64)),
 )  # fmt: skip
 
 comments = Table(

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Annotated, Any
 
-from fastapi import Depends, HTTPException, Request
+from fastapi import Depends, HTTPException, Path, Request
 from fastapi.responses import HTMLResponse
 from jinja2 import ChoiceLoader, Environment, PackageLoader, StrictUndefined
 
@@ -59,6 +59,11 @@ def get_ctx(request: Request) -> Ctx:
 
 
 CtxDep = Annotated[Ctx, Depends(get_ctx)]
+
+# Every numeric id in a path: a positive integer that fits the database's 64-bit
+# columns. Anything else is answered 404 (see ``app.bad_request``), never a 500.
+MAX_ID = 2**63 - 1
+Id = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
 def allow(ctx: Ctx, *roles: str) -> User:

@@ -25,8 +25,8 @@ def home(ctx: CtxDep) -> Response:
         data["versions"] = p.versions(owner=u)
     if u.role == "reviewer":
         data["rounds"] = p.rounds_for_reviewer(u)
-    if u.role in ("signatory", "author", "admin"):
-        data["decisions"] = p.decisions()[:20]
+    if u.role in ("signatory", "author", "admin", "reviewer"):
+        data["decisions"] = p.decisions(u)[:20]
     return page(ctx, "home.html.j2", **data)
 
 

@@ -11,9 +11,9 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from redline.framework.load import Loaded
-from redline.portal.accounts import User
+from redline.portal.accounts import MAX_FRAMEWORK_BYTES, User
 from redline.portal.service import element_ids
-from redline.portal.web import Ctx, CtxDep, allow, check_csrf, page
+from redline.portal.web import Ctx, CtxDep, Id, allow, check_csrf, page
 from redline.publish.diff import diff
 from redline.publish.site import _diff_input
 from redline.publish.views import framework_view
@@ -22,10 +22,11 @@ router = APIRouter()
 
 
 def _owned(ctx: Ctx, version_id: int) -> tuple[User, dict[str, Any]]:
-    """The author and their version; someone else's version is refused as not found."""
+    """The author and a version of a framework they hold the author scope on; any
+    other version is refused as not found (its existence is not disclosed)."""
     user = allow(ctx, "author")
     v = ctx.portal.version(version_id)
-    if v is None or ctx.portal.owner_of(v["framework_id"]) != user.id:
+    if v is None or not ctx.portal.has_scope(user, v["framework_id"], "author"):
         raise HTTPException(404)
     return user, v
 
@@ -59,13 +60,15 @@ async def _upload(request: Request, ctx: Ctx, previous: dict[str, Any] | None) -
     text = form.get("text")
     upload = form.get("file")
     if isinstance(upload, UploadFile) and upload.filename:
-        raw = await upload.read(2_000_000)
+        raw = await upload.read(MAX_FRAMEWORK_BYTES + 1)
         text = raw.decode("utf-8", errors="replace")
     text = str(text or "")
     vid, loaded = await run_in_threadpool(ctx.portal.upload_version, user, text)
     if vid is None:
-        return page(ctx, "upload.html.j2", status=422, text=text, loaded=loaded,
-                    lines=_numbered(text, loaded), previous=previous)  # fmt: skip
+        # A file over the limit is refused without being shown back.
+        shown = text if len(text.encode("utf-8")) <= MAX_FRAMEWORK_BYTES else ""
+        return page(ctx, "upload.html.j2", status=422, text=shown, loaded=loaded,
+                    lines=_numbered(shown, loaded), previous=previous)  # fmt: skip
     return RedirectResponse(f"/frameworks/versions/{vid}", status_code=303)
 
 
@@ -75,7 +78,7 @@ async def upload(request: Request, ctx: CtxDep) -> Response:
 
 
 @router.get("/frameworks/versions/{version_id}")
-def show_version(version_id: int, ctx: CtxDep) -> Response:
+def show_version(version_id: Id, ctx: CtxDep) -> Response:
     _user, v = _owned(ctx, version_id)
     p = ctx.portal
     fw = p.framework(v)
@@ -98,20 +101,20 @@ def show_version(version_id: int, ctx: CtxDep) -> Response:
 
 
 @router.get("/frameworks/versions/{version_id}/edit")
-def edit_form(version_id: int, ctx: CtxDep) -> Response:
+def edit_form(version_id: Id, ctx: CtxDep) -> Response:
     _user, v = _owned(ctx, version_id)
     text = ctx.portal.framework_text(v)
     return page(ctx, "upload.html.j2", text=text, loaded=None, lines=[], previous=v)
 
 
 @router.post("/frameworks/versions/{version_id}/revise")
-async def revise(version_id: int, request: Request, ctx: CtxDep) -> Response:
+async def revise(version_id: Id, request: Request, ctx: CtxDep) -> Response:
     _owned(ctx, version_id)
     return await _upload(request, ctx, ctx.portal.version(version_id))
 
 
 @router.get("/frameworks/versions/{version_id}/diff")
-def show_diff(version_id: int, ctx: CtxDep) -> Response:
+def show_diff(version_id: Id, ctx: CtxDep) -> Response:
     _user, v = _owned(ctx, version_id)
     p = ctx.portal
     prev = p.version(int(v["previous_id"])) if v["previous_id"] else None
@@ -132,7 +135,7 @@ def show_diff(version_id: int, ctx: CtxDep) -> Response:
 
 
 @router.post("/frameworks/versions/{version_id}/rounds")
-async def open_round(version_id: int, request: Request, ctx: CtxDep) -> Response:
+async def open_round(version_id: Id, request: Request, ctx: CtxDep) -> Response:
     form = await check_csrf(request, ctx)
     user, v = _owned(ctx, version_id)
     if v["published"]:
@@ -143,21 +146,21 @@ async def open_round(version_id: int, request: Request, ctx: CtxDep) -> Response
 
 
 @router.post("/rounds/{round_id}/invite")
-async def invite(round_id: int, request: Request, ctx: CtxDep) -> Response:
+async def invite(round_id: Id, request: Request, ctx: CtxDep) -> Response:
     form = await check_csrf(request, ctx)
+    allow(ctx, "author")  # before any lookup
     rnd = ctx.portal.round(round_id)
     if rnd is None:
-        allow(ctx, "author")
         raise HTTPException(404)
-    _owned(ctx, int(rnd["version_id"]))
+    user, _v = _owned(ctx, int(rnd["version_id"]))
     if rnd["closed"] is not None:
         raise HTTPException(409, "This review round is closed.")
-    await run_in_threadpool(ctx.portal.invite, round_id, _ids(form))
+    await run_in_threadpool(ctx.portal.invite, user, round_id, _ids(form))
     return RedirectResponse(f"/frameworks/versions/{rnd['version_id']}", status_code=303)
 
 
 @router.post("/frameworks/versions/{version_id}/publish")
-async def publish(version_id: int, request: Request, ctx: CtxDep) -> Response:
+async def publish(version_id: Id, request: Request, ctx: CtxDep) -> Response:
     await check_csrf(request, ctx)
     _user, v = _owned(ctx, version_id)
     if v["published"]:

@@ -11,7 +11,7 @@ from starlette.concurrency import run_in_threadpool
 
 from redline.portal.accounts import User
 from redline.portal.service import element_ids
-from redline.portal.web import Ctx, CtxDep, allow, check_csrf, page
+from redline.portal.web import Ctx, CtxDep, Id, allow, check_csrf, page
 from redline.publish.views import framework_view
 
 router = APIRouter()
@@ -35,7 +35,7 @@ def my_reviews(ctx: CtxDep) -> Response:
 
 
 @router.get("/reviews/{round_id}")
-def review(round_id: int, ctx: CtxDep) -> Response:
+def review(round_id: Id, ctx: CtxDep) -> Response:
     _user, rnd, inv = _invited(ctx, round_id)
     p = ctx.portal
     v = p.version(int(rnd["version_id"]))
@@ -52,7 +52,7 @@ def review(round_id: int, ctx: CtxDep) -> Response:
 
 
 @router.post("/reviews/{round_id}/comments")
-async def comment(round_id: int, request: Request, ctx: CtxDep) -> Response:
+async def comment(round_id: Id, request: Request, ctx: CtxDep) -> Response:
     form = await check_csrf(request, ctx)
     user, _rnd, _inv = _invited(ctx, round_id)
     element = str(form.get("element", ""))
@@ -62,7 +62,7 @@ async def comment(round_id: int, request: Request, ctx: CtxDep) -> Response:
 
 
 @router.post("/reviews/{round_id}/verdict")
-async def verdict(round_id: int, request: Request, ctx: CtxDep) -> Response:
+async def verdict(round_id: Id, request: Request, ctx: CtxDep) -> Response:
     form = await check_csrf(request, ctx)
     user, _rnd, _inv = _invited(ctx, round_id)
     await run_in_threadpool(
