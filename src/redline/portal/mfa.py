@@ -277,12 +277,10 @@ def end_pending(portal: Portal, token: str) -> None:
 
 def record_session_factor(portal: Portal, session_token: str, factor: str) -> None:
     A.ensure(portal.engine)
+    h = token_hash(session_token)
     with portal.ledger.write() as conn:
-        conn.execute(
-            insert(A.session_factors).values(
-                token_hash=token_hash(session_token), factor=factor, at=time.time()
-            )
-        )
+        conn.execute(delete(A.session_factors).where(A.session_factors.c.token_hash == h))
+        conn.execute(insert(A.session_factors).values(token_hash=h, factor=factor, at=time.time()))
 
 
 def session_factor(portal: Portal, session_token: str | None) -> str | None:
