@@ -12,15 +12,27 @@ from pathlib import Path
 from portal_support import free_port
 
 PEOPLE: dict[str, dict[str, object]] = {
-    "alice-sub": {"preferred_username": "alice", "name": "Alice Author",
-                  "org": "Larkspur Labs", "groups": ["larkspur-authors"]},
-    "sam-sub": {"preferred_username": "sam", "name": "Sam Signatory",
-                "org": "Larkspur Labs", "groups": ["larkspur-rso", "staff"]},
-    "ivy-sub": {"preferred_username": "ivy", "name": "Ivy Inspector",
-                "org": "National AI Safety Institute", "groups": ["aisi-reviewers"]},
+    "alice-sub": {
+        "preferred_username": "alice",
+        "name": "Alice Author",
+        "org": "Larkspur Labs",
+        "groups": ["larkspur-authors"],
+    },
+    "sam-sub": {
+        "preferred_username": "sam",
+        "name": "Sam Signatory",
+        "org": "Larkspur Labs",
+        "groups": ["larkspur-rso", "staff"],
+    },
+    "ivy-sub": {
+        "preferred_username": "ivy",
+        "name": "Ivy Inspector",
+        "org": "National AI Safety Institute",
+        "groups": ["aisi-reviewers"],
+    },
     "nobody-sub": {"preferred_username": "nobody", "groups": ["visitors"]},
     "clash-sub": {"preferred_username": "victim", "groups": ["larkspur-authors"]},
-}  # fmt: skip
+}
 
 CONFIG = """
 [providers.testid]

@@ -68,8 +68,13 @@ def test_first_sign_in_creates_the_account_from_claims(env: Any) -> None:
     assert alice is not None and alice.role == "author"
     assert alice.organisation == "Larkspur Labs"
     mapped = oidc.mapped_of(p, alice)
-    assert mapped == {"role": "author", "organisation": "Larkspur Labs", "org_kind": None,
-                      "governance_role": None, "grants": ["author:larkspur-fsf"]}  # fmt: skip
+    assert mapped == {
+        "role": "author",
+        "organisation": "Larkspur Labs",
+        "org_kind": None,
+        "governance_role": None,
+        "grants": ["author:larkspur-fsf"],
+    }
     # Signing in again finds the same account (by issuer and subject).
     c2 = _client(app)
     assert _sso(c2, "alice-sub").status_code == 200
@@ -141,8 +146,10 @@ def test_config_errors_name_the_file_and_field(tmp_path: Path) -> None:
     from redline.portal.oidc import load_config
 
     bad = tmp_path / "oidc.toml"
-    bad.write_text('[providers.x]\nlabel = "X"\nissuer = "http://idp.example"\n'
-                   'client_id = "c"\nredirect_uri = "https://p/login/oidc/x/callback"\n')  # fmt: skip
+    bad.write_text(
+        '[providers.x]\nlabel = "X"\nissuer = "http://idp.example"\n'
+        'client_id = "c"\nredirect_uri = "https://p/login/oidc/x/callback"\n'
+    )
     with pytest.raises(PortalError) as err:
         load_config(bad)
     assert str(bad) in str(err.value) and "providers.x.issuer" in str(err.value)

@@ -54,8 +54,11 @@ def _client(app: Any, address: str) -> Any:
 
 def _attempt(c: Any, user: str, password: str) -> Any:
     r = c.get("/login")
-    return c.post("/login", data={"username": user, "password": password,
-                                  "csrf": csrf_of(r.text)}, follow_redirects=False)  # fmt: skip
+    return c.post(
+        "/login",
+        data={"username": user, "password": password, "csrf": csrf_of(r.text)},
+        follow_redirects=False,
+    )
 
 
 def test_attackers_guesses_do_not_lock_the_owner_out(app: Any) -> None:
@@ -154,9 +157,11 @@ def test_forwarded_for_only_from_a_trusted_proxy(app: Any, trusted: bool) -> Non
     for url in _serve(app, **options):
         with httpx.Client(base_url=url) as c:
             r = c.get("/login")
-            c.post("/login", headers={"X-Forwarded-For": "203.0.113.77"},
-                   data={"username": "victim", "password": "wrong password!",
-                         "csrf": csrf_of(r.text)})  # fmt: skip
+            c.post(
+                "/login",
+                headers={"X-Forwarded-For": "203.0.113.77"},
+                data={"username": "victim", "password": "wrong password!", "csrf": csrf_of(r.text)},
+            )
     seen = _addresses_seen(app)
     assert seen == ({"203.0.113.77"} if trusted else {"127.0.0.1"})
 

@@ -35,8 +35,11 @@ def _client(app: Any) -> Any:
 
 def _password(c: Any, user: str) -> Any:
     r = c.get("/login")
-    return c.post("/login", data={"username": user, "password": PASSWORD,
-                                  "csrf": csrf_of(r.text)}, follow_redirects=False)  # fmt: skip
+    return c.post(
+        "/login",
+        data={"username": user, "password": PASSWORD, "csrf": csrf_of(r.text)},
+        follow_redirects=False,
+    )
 
 
 def _secret_on(html: str) -> str:
@@ -74,14 +77,16 @@ def test_signatory_gets_no_session_before_the_second_factor(env: Any) -> None:
     bad = c.post("/login/enrol", data={"code": "000000", "csrf": csrf_of(page.text)})
     assert bad.status_code == 400 and "not right" in bad.text
     secret = _secret_on(bad.text)
-    r = c.post("/login/enrol", data={"code": pyotp.TOTP(secret).now(),
-                                     "csrf": csrf_of(bad.text)})  # fmt: skip
+    r = c.post("/login/enrol", data={"code": pyotp.TOTP(secret).now(), "csrf": csrf_of(bad.text)})
     assert r.status_code == 200 and "Recovery codes" in r.text
     assert c.get("/decisions").status_code == 200
     home = c.get("/")
     did = s.ids["decision"]
-    r = c.post(f"/decisions/{did}/sign", data={"choice": "sign", "csrf": csrf_of(home.text)},
-               follow_redirects=False)  # fmt: skip
+    r = c.post(
+        f"/decisions/{did}/sign",
+        data={"choice": "sign", "csrf": csrf_of(home.text)},
+        follow_redirects=False,
+    )
     assert r.status_code == 303, r.text[:300]
     from redline.portal import mfa
 
@@ -105,8 +110,11 @@ def test_admin_needs_it_too_and_codes_are_single_use(env: Any) -> None:
     assert c.get("/admin/users", follow_redirects=False).status_code == 303
     # The next step's code (one step of clock drift is allowed) gets in, once.
     nxt = pyotp.TOTP(secret).at(when + 30)
-    r = c.post("/login/second-factor", data={"code": nxt, "csrf": csrf_of(form.text)},
-               follow_redirects=False)  # fmt: skip
+    r = c.post(
+        "/login/second-factor",
+        data={"code": nxt, "csrf": csrf_of(form.text)},
+        follow_redirects=False,
+    )
     assert r.status_code == 303 and r.headers["location"] == "/"
     assert c.get("/admin/users").status_code == 200
     c.post("/logout", data={"csrf": csrf_of(c.get("/").text)})
@@ -114,9 +122,11 @@ def test_admin_needs_it_too_and_codes_are_single_use(env: Any) -> None:
     for expect in (303, 401):
         _password(c, "admin")
         form = c.get("/login/second-factor")
-        r = c.post("/login/second-factor", data={"code": codes[0].upper(),
-                                                 "csrf": csrf_of(form.text)},
-                   follow_redirects=False)  # fmt: skip
+        r = c.post(
+            "/login/second-factor",
+            data={"code": codes[0].upper(), "csrf": csrf_of(form.text)},
+            follow_redirects=False,
+        )
         assert r.status_code == expect
         if expect == 303:
             c.post("/logout", data={"csrf": csrf_of(c.get("/").text)})
@@ -145,8 +155,10 @@ def test_optional_for_authors(env: Any) -> None:
     assert r.status_code == 303 and r.headers["location"] == "/"
     page = c.get("/account/second-factor/enrol")
     secret = _secret_on(page.text)
-    r = c.post("/account/second-factor/enrol", data={"code": pyotp.TOTP(secret).now(),
-                                                     "csrf": csrf_of(page.text)})  # fmt: skip
+    r = c.post(
+        "/account/second-factor/enrol",
+        data={"code": pyotp.TOTP(secret).now(), "csrf": csrf_of(page.text)},
+    )
     assert r.status_code == 200 and "Recovery codes" in r.text
     c.post("/logout", data={"csrf": csrf_of(c.get("/").text)})
     r = _password(c, "author2")
@@ -165,10 +177,15 @@ def test_secrets_and_recovery_codes_at_rest(env: Any) -> None:
     secret = mfa.start_enrolment(p, user)
     codes = mfa.confirm_enrolment(p, user, pyotp.TOTP(secret).now())
     with p.engine.connect() as conn:
-        stored = conn.execute(select(A.totp_secrets.c.secret).where(
-            A.totp_secrets.c.user_id == user.id)).scalar_one()  # fmt: skip
-        hashes = [r.code_hash for r in conn.execute(select(A.recovery_codes).where(
-            A.recovery_codes.c.user_id == user.id))]  # fmt: skip
+        stored = conn.execute(
+            select(A.totp_secrets.c.secret).where(A.totp_secrets.c.user_id == user.id)
+        ).scalar_one()
+        hashes = [
+            r.code_hash
+            for r in conn.execute(
+                select(A.recovery_codes).where(A.recovery_codes.c.user_id == user.id)
+            )
+        ]
     assert secret not in stored and len(hashes) == 10
     assert not any(code.replace("-", "") in "".join(hashes) for code in codes)
     key = s.settings.keys_dir / mfa.KEY_FILE
