@@ -8,6 +8,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from portal_support import free_port
 
@@ -92,3 +93,28 @@ def write_config(workspace: Path, issuer: str, portal: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(CONFIG.format(issuer=issuer, portal=portal), encoding="utf-8")
     return path
+
+
+def pass_second_factor(client: Any, where: str, username: str, portal: Any = None) -> None:
+    """Finish a sign-in that ``POST /login`` sent on to ``where`` (``/login/enrol`` or
+    ``/login/second-factor``), as the account's owner would: for tests whose accounts
+    need a second factor. ``portal`` defaults to the TestClient's app's portal."""
+    import re
+
+    import pyotp
+    from portal_support import csrf_of
+
+    from redline.portal import mfa
+
+    p = portal if portal is not None else client.app.state.portal
+    user = p.user_by_name(username)
+    page = client.get(where)
+    if where == "/login/enrol":
+        m = re.search(r'<code id="totp-secret">([A-Z2-7 ]+)</code>', page.text)
+        assert m, "no secret on the enrolment page"
+        code = pyotp.TOTP(m.group(1).replace(" ", "")).now()
+    else:
+        # A fresh recovery code: any number of sign-ins within one 30-second step.
+        code = mfa.new_recovery_codes(p, user)[0]
+    r = client.post(where, data={"code": code, "csrf": csrf_of(page.text)}, follow_redirects=False)
+    assert r.status_code in (200, 303), (username, where, r.status_code, r.text[:300])

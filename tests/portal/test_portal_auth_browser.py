@@ -106,6 +106,16 @@ def test_single_sign_on_through_the_local_provider(
     assert person.page.url == base + "/frameworks"
     person.outside = [u for u in person.outside if not u.startswith("https://")]
     person.close()
+    # A signatory through the provider lands on the enrolment of a second factor.
+    person = Person(browser, (base, issuer))
+    person.page.goto(base + "/login")
+    person.page.click("text=Sign in with Test ID")
+    person.page.click("button[value=sam-sub]")
+    person.page.wait_for_url(base + "/login/enrol")
+    assert person.page.inner_text("#totp-secret")
+    person.shot("sso-04-signatory-enrols")
+    person.outside = [u for u in person.outside if not u.startswith("https://")]
+    person.close()
 
 
 def test_signatory_enrols_signs_off_and_returns_with_a_code(

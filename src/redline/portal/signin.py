@@ -68,16 +68,12 @@ async def after_first_factor(ctx: Ctx, user: User, resp: Response) -> str:
         await start_session(ctx, user, None, resp)
         return "/"
     token, purpose = await run_in_threadpool(mfa.begin_pending, p, user)
-    # Lax, not Strict: it must survive the way back from an identity provider.
+    # Strict like the session: after an identity provider the browser arrives here
+    # by a cross-site redirect, but moves on from a page of ours (routes/oidc.py).
     resp.set_cookie(
-        PENDING_COOKIE,
-        token,
-        httponly=True,
-        samesite="lax",
-        secure=p.settings.secure_cookies,
-        path="/",
-        max_age=int(mfa.PENDING_S),
-    )
+        PENDING_COOKIE, token, httponly=True, samesite="strict",
+        secure=p.settings.secure_cookies, path="/", max_age=int(mfa.PENDING_S),
+    )  # fmt: skip
     return "/login/second-factor" if purpose == "verify" else "/login/enrol"
 
 
