@@ -161,3 +161,42 @@ def test_config_errors_name_the_file_and_field(tmp_path: Path) -> None:
     with pytest.raises(PortalError) as err:
         load_config(bad)
     assert "line 1" in str(err.value)
+
+
+def test_identities_on_postgres(pg_database: str, tmp_path: Path) -> None:
+    """The state and identity tables on PostgreSQL (the claims as an ID token that
+    the provider tests above verified would carry them)."""
+    from auth_support import CONFIG
+
+    from redline.portal import oidc
+    from redline.portal.accounts import PortalError
+    from redline.portal.service import Portal
+    from redline.portal.settings import Settings
+
+    cfg = tmp_path / "oidc.toml"
+    cfg.write_text(CONFIG.format(issuer="http://127.0.0.1:1", portal=PORTAL), encoding="utf-8")
+    prov = oidc.load_config(cfg).providers["testid"]
+    p = Portal(Settings(workspace=tmp_path / "ws", database_url=pg_database))
+    try:
+        state, nonce, verifier = oidc.begin(p, "testid", "b" * 64)
+        with pytest.raises(PortalError):
+            oidc.take(p, state, "testid", "c" * 64)
+        state, nonce, verifier = oidc.begin(p, "testid", "b" * 64)
+        assert oidc.take(p, state, "testid", "b" * 64) == (nonce, verifier)
+        claims = {
+            "iss": "http://127.0.0.1:1",
+            "sub": "s-1",
+            "preferred_username": "Pat.Doe",
+            "org": "Larkspur Labs",
+            "groups": ["larkspur-rso"],
+        }
+        u = oidc.sign_in(p, prov, claims)
+        assert (u.username, u.role, u.governance_role) == ("pat.doe", "signatory", "rso")
+        again = oidc.sign_in(p, prov, claims | {"groups": ["larkspur-rso", "larkspur-authors"]})
+        assert again.id == u.id
+        assert oidc.mapped_of(p, u)["grants"] == [
+            "author:larkspur-fsf",
+            "signatory:larkspur-fsf:rso",
+        ]
+    finally:
+        p.close()

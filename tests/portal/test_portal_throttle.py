@@ -180,3 +180,24 @@ def test_serve_documents_the_option() -> None:
 
     out = CliRunner().invoke(app, ["serve", "--help"], env={"COLUMNS": "200"}).output
     assert "--forwarded-allow-ips" in out
+
+
+def test_throttle_on_postgres(pg_database: str, tmp_path: Path) -> None:
+    from redline.portal.service import Portal
+    from redline.portal.throttle import Policy, Throttle
+
+    p = Portal(Settings(workspace=tmp_path / "ws", database_url=pg_database))
+    try:
+        thr = Throttle(p.ledger, Policy(free_failures=2, base_delay_s=1, max_delay_s=4))
+        t = 5_000.0
+        waits = []
+        for _ in range(5):
+            w = thr.reserve("admin", "192.0.2.1", t)
+            waits.append(w.pair_s)
+            t += w.total_s
+            thr.failed("admin", "192.0.2.1", t)
+        assert waits == [0, 0, 1, 2, 4]
+        thr.succeeded("admin", "192.0.2.1")
+        assert thr.reserve("admin", "192.0.2.1", t).pair_s == 0
+    finally:
+        p.close()

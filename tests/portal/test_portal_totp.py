@@ -190,3 +190,29 @@ def test_secrets_and_recovery_codes_at_rest(env: Any) -> None:
     assert not any(code.replace("-", "") in "".join(hashes) for code in codes)
     key = s.settings.keys_dir / mfa.KEY_FILE
     assert key.stat().st_mode & 0o077 == 0
+
+
+def test_second_factor_on_postgres(pg_database: str, tmp_path: Path) -> None:
+    from redline.portal import mfa
+    from redline.portal.service import Portal
+    from redline.portal.settings import Settings
+
+    p = Portal(Settings(workspace=tmp_path / "ws", database_url=pg_database))
+    try:
+        u = p.add_user("pgadmin", PASSWORD, "admin")
+        assert mfa.needs_second_factor(u) and not mfa.enrolled(p, u)
+        secret = mfa.start_enrolment(p, u)
+        when = time.time()
+        codes = mfa.confirm_enrolment(p, u, pyotp.TOTP(secret).at(when))
+        assert mfa.enrolled(p, u)
+        assert mfa.verify(p, u, pyotp.TOTP(secret).at(when)) is None  # used
+        assert mfa.verify(p, u, pyotp.TOTP(secret).at(when + 30)) == "totp"
+        assert mfa.verify(p, u, codes[3]) == "recovery"
+        assert mfa.verify(p, u, codes[3]) is None
+        assert mfa.recovery_codes_left(p, u) == 9
+        token, purpose = mfa.begin_pending(p, u)
+        assert purpose == "verify" and mfa.pending(p, token) == (u, "verify")
+        assert [mfa.pending_failed(p, token) for _ in range(5)] == [False] * 4 + [True]
+        assert mfa.pending(p, token) is None
+    finally:
+        p.close()
