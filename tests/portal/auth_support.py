@@ -118,3 +118,30 @@ def pass_second_factor(client: Any, where: str, username: str, portal: Any = Non
         code = mfa.new_recovery_codes(p, user)[0]
     r = client.post(where, data={"code": code, "csrf": csrf_of(page.text)}, follow_redirects=False)
     assert r.status_code in (200, 303), (username, where, r.status_code, r.text[:300])
+
+
+def browser_second_factor(page: Any, username: str, settings: Any = None) -> None:
+    """In a Playwright ``page`` that the password sent to ``/login/enrol`` or
+    ``/login/second-factor``: enrol or answer as the account's owner would (for
+    browser tests whose accounts need a second factor). ``settings`` defaults to
+    the workspace of ``$REDLINE_HOME`` (the portal tests' ``workspace`` fixture)."""
+    import pyotp
+
+    from redline.portal import mfa
+    from redline.portal.service import Portal
+    from redline.portal.settings import Settings
+
+    if page.url.endswith("/login/enrol"):
+        secret = page.inner_text("#totp-secret").replace(" ", "")
+        page.fill("input[name=code]", pyotp.TOTP(secret).now())
+        page.click("button[type=submit]")
+        page.wait_for_selector("#recovery-codes")
+        page.click("text=Continue")
+    elif page.url.endswith("/login/second-factor"):
+        p = Portal(settings or Settings(secure_cookies=False))
+        try:
+            code = mfa.new_recovery_codes(p, p.user_by_name(username))[0]
+        finally:
+            p.close()
+        page.fill("input[name=code]", code)
+        page.click("button[type=submit]")

@@ -102,6 +102,13 @@ class Throttle:
         Raises :class:`RateLimited` only when the pair's queue is already longer
         than the policy's limit."""
         pair, account, addr = _keys(username, address)
+        with self.ledger.engine.connect() as conn:  # the common case: nothing to reserve
+            shared = max(
+                self.policy.shared_delay(self._row(conn, k, t)[0]) for k in (account, addr)
+            )
+            failures, not_before = self._row(conn, pair, t)
+        if not failures and not_before <= t:
+            return Wait(pair_s=0.0, shared_s=shared)
         with self.ledger.write() as conn:
             failures, not_before = self._row(conn, pair, t)
             slot = max(t, not_before)
@@ -110,10 +117,7 @@ class Throttle:
                     f"too many sign-ins for this account from your address at once; "
                     f"try again in {int(slot - t) + 1} seconds"
                 )
-            shared = max(
-                self.policy.shared_delay(self._row(conn, k, t)[0]) for k in (account, addr)
-            )
-            if failures or slot > t:
+            if failures:
                 # The attempt after this one (should this one fail) waits its turn.
                 nb = slot + self.policy.delay_after(failures + 1)
                 conn.execute(
@@ -139,5 +143,12 @@ class Throttle:
 
     def succeeded(self, username: str, address: str) -> None:
         """The right password: the pair starts afresh (the wider counts stay)."""
+        pair = _keys(username, address)[0]
+        with self.ledger.engine.connect() as conn:
+            if (
+                conn.execute(select(A.throttle.c.key).where(A.throttle.c.key == pair)).first()
+                is None
+            ):
+                return
         with self.ledger.write() as conn:
-            conn.execute(delete(A.throttle).where(A.throttle.c.key == _keys(username, address)[0]))
+            conn.execute(delete(A.throttle).where(A.throttle.c.key == pair))
