@@ -216,3 +216,25 @@ def test_second_factor_on_postgres(pg_database: str, tmp_path: Path) -> None:
         assert mfa.pending(p, token) is None
     finally:
         p.close()
+
+
+def test_require_second_factor_refuses_a_session_without_one(env: Any) -> None:
+    from fastapi import HTTPException
+
+    from redline.portal import mfa
+    from redline.portal.signin import require_second_factor
+    from redline.portal.web import Ctx
+
+    app, _s = env
+    p = app.state.portal
+    rso, author = p.user_by_name("rso"), p.user_by_name("author")
+    # A session made without the sign-in (as before this version): refused.
+    token, csrf = p.create_session(rso)
+    with pytest.raises(HTTPException) as err:
+        require_second_factor(Ctx(None, p, rso, csrf, token))  # type: ignore[arg-type]
+    assert err.value.status_code == 403
+    mfa.record_session_factor(p, token, "totp")
+    require_second_factor(Ctx(None, p, rso, csrf, token))  # type: ignore[arg-type]
+    # An author needs none.
+    token2, csrf2 = p.create_session(author)
+    require_second_factor(Ctx(None, p, author, csrf2, token2))  # type: ignore[arg-type]

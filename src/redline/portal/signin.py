@@ -4,7 +4,7 @@ one that needs it, a pending sign-in that waits for it."""
 
 from __future__ import annotations
 
-from fastapi import Request
+from fastapi import HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
@@ -84,3 +84,16 @@ def redirect(resp: Response, where: str) -> Response:
         if k == b"set-cookie":
             out.raw_headers.append((k, v))
     return out
+
+
+def require_second_factor(ctx: Ctx) -> None:
+    """Refuse (403) a request of an account that needs a second factor from a
+    session that did not pass one: for routes such as a sign-off to call first.
+
+    Sessions made by the sign-in always passed it; this also refuses sessions
+    made before the second factor existed, or by code that skipped the sign-in."""
+    user = ctx.user
+    if user is None or not mfa.needs_second_factor(user):
+        return
+    if mfa.session_factor(ctx.portal, ctx.session_token) is None:
+        raise HTTPException(403, "Sign in again with your second factor to do this.")
