@@ -98,9 +98,10 @@ def test_delay_grows_with_failures_of_the_pair(app: Any) -> None:
     assert thr.reserve("victim", "198.51.100.12", t).pair_s == 0
     # Requests of one pair sent at once queue behind each other, up to a limit.
     assert thr.reserve("victim", "198.51.100.11", t).pair_s > waits[-1] - 1e-9
-    with pytest.raises(RateLimited):
+    with pytest.raises(RateLimited) as err:
         for _ in range(5):
             thr.reserve("victim", "198.51.100.11", t)
+    assert err.value.retry_after_s == 1  # type: ignore[attr-defined]
     # Failures older than the window are forgotten.
     assert thr.reserve("victim", "198.51.100.11", t + 2000).pair_s == 0
 

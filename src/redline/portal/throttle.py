@@ -30,6 +30,17 @@ from redline.portal.settings import Settings
 throttle_table = A.throttle
 
 
+class PairFlooded(RateLimited):
+    """Too many attempts of one (account, address) pair are already queued."""
+
+    def __init__(self, retry_after_s: int) -> None:
+        super().__init__(
+            f"too many sign-ins for this account from your address at once; "
+            f"try again in {retry_after_s} seconds"
+        )
+        self.retry_after_s = retry_after_s
+
+
 @dataclass(frozen=True)
 class Policy:
     free_failures: int = 5
@@ -99,8 +110,8 @@ class Throttle:
     def reserve(self, username: str, address: str, t: float) -> Wait:
         """The wait before this attempt is checked, reserving its turn for the pair.
 
-        Raises :class:`RateLimited` only when the pair's queue is already longer
-        than the policy's limit."""
+        Raises :class:`PairFlooded` (a :class:`RateLimited`) only when the pair's
+        queue is already longer than the policy's limit."""
         pair, account, addr = _keys(username, address)
         with self.ledger.engine.connect() as conn:  # the common case: nothing to reserve
             shared = max(
@@ -113,10 +124,7 @@ class Throttle:
             failures, not_before = self._row(conn, pair, t)
             slot = max(t, not_before)
             if slot - t > self.policy.queue_limit_s:
-                raise RateLimited(
-                    f"too many sign-ins for this account from your address at once; "
-                    f"try again in {int(slot - t) + 1} seconds"
-                )
+                raise PairFlooded(int(slot - t) + 1)
             if failures:
                 # The attempt after this one (should this one fail) waits its turn.
                 nb = slot + self.policy.delay_after(failures + 1)

@@ -14,9 +14,9 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from redline.portal import oidc, signin
-from redline.portal.accounts import RateLimited
 from redline.portal.routes import mfa as mfa_routes
 from redline.portal.routes import oidc as oidc_routes
+from redline.portal.throttle import PairFlooded
 from redline.portal.web import SESSION_COOKIE, Ctx, CtxDep, check_csrf, page
 
 router = APIRouter()
@@ -62,8 +62,8 @@ async def login(request: Request, ctx: CtxDep) -> Response:
     thr = signin.throttle(request)
     try:
         wait = await run_in_threadpool(thr.reserve, username, address, time.time())
-    except RateLimited as exc:
-        return _login_page(ctx, 429, str(exc), username, {"Retry-After": "60"})
+    except PairFlooded as exc:
+        return _login_page(ctx, 429, str(exc), username, {"Retry-After": str(exc.retry_after_s)})
     if wait.total_s > 0:
         # The delay is served here, before the password is checked: a right
         # password after failures still gets in, only later.
