@@ -28,6 +28,18 @@ def _portal(insecure: bool = False) -> object:
         raise _fail(str(exc)) from None
 
 
+def uvicorn_options(host: str, port: int, forwarded_allow_ips: str | None) -> dict[str, Any]:
+    """How ``redline serve`` runs uvicorn. Proxy headers (X-Forwarded-For/-Proto) are
+    believed only from the addresses in ``forwarded_allow_ips`` (comma-separated IPs
+    or networks, or ``*``); without it, from no one."""
+    opts: dict[str, Any] = {"host": host, "port": port, "log_level": "warning"}
+    if forwarded_allow_ips:
+        opts |= {"proxy_headers": True, "forwarded_allow_ips": forwarded_allow_ips}
+    else:
+        opts |= {"proxy_headers": False}
+    return opts
+
+
 EXAMPLE = Path(__file__).resolve().parents[3] / "examples" / "frontier-framework.yaml"
 
 
@@ -53,6 +65,14 @@ def register(app: typer.Typer) -> None:
                 "127.0.0.1 during development (refused on other addresses)."
             ),
         ] = False,
+        forwarded_allow_ips: Annotated[
+            str | None,
+            typer.Option(
+                help="Addresses of the TLS proxy in front (comma-separated IPs or networks): "
+                "X-Forwarded-For from them is the client address used for sign-in "
+                "throttling. Unset: proxy headers are ignored."
+            ),
+        ] = None,
     ) -> None:
         """Run the review portal (SQLite in the workspace, or $REDLINE_DATABASE_URL).
 
@@ -81,8 +101,7 @@ def register(app: typer.Typer) -> None:
             raise _fail(str(exc)) from None
         scheme = "http" if insecure_dev_cookies else "https (behind your TLS proxy)"
         typer.echo(f"redline portal on http://{host}:{port}/ ({scheme} cookies)", err=True)
-        uvicorn.run(application, host=host, port=port, log_level="warning",
-                    proxy_headers=False)  # fmt: skip
+        uvicorn.run(application, **uvicorn_options(host, port, forwarded_allow_ips))
 
     @users.command("add")
     def add(

@@ -21,7 +21,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, and_, delete, func, insert, select, update
+from sqlalchemy import and_, delete, func, insert, select, update
 
 from redline.decide.materiality import materiality
 from redline.framework import schema as S
@@ -45,13 +45,13 @@ from redline.portal.accounts import (
     USERNAME_RE,
     VERDICTS,
     PortalError,
-    RateLimited,
     User,
     hash_password,
     token_hash,
     user_from_row,
     verify_password,
 )
+from redline.portal.passwords import check_password
 from redline.portal.settings import Settings
 from redline.portal.tenancy import Tenancy
 from redline.publish.changes import DiffView, diff_view
@@ -158,6 +158,7 @@ class Portal(Tenancy):
             raise PortalError(f"a {ROLE_WORDS[role].lower()} belongs to a lab (an AI developer)")
         if self.user_by_name(username) is not None:
             raise PortalError(f"user {username!r} already exists")
+        check_password(password, username, display_name)
         pw = hash_password(password)
         key_name = f"portal-{username}"
         with self.lock:
@@ -220,52 +221,16 @@ class Portal(Tenancy):
 
     # ------------------------------------------------------------ login
 
-    def _limited(self, conn: Connection, key: str, t: float) -> bool:
-        r = conn.execute(select(T.rate_limits).where(T.rate_limits.c.key == key)).first()
-        if r is None or t - r.window_start > self.settings.login_window_s:
-            return False
-        # An address (perhaps shared by many people behind one NAT) gets more tries
-        # than one account.
-        allowed = self.settings.login_failures_allowed * (4 if key.startswith("ip:") else 1)
-        return int(r.failures) >= allowed
-
-    def _fail(self, conn: Connection, key: str, t: float) -> None:
-        r = conn.execute(select(T.rate_limits).where(T.rate_limits.c.key == key)).first()
-        if r is None:
-            conn.execute(insert(T.rate_limits).values(key=key, window_start=t, failures=1))
-        elif t - r.window_start > self.settings.login_window_s:
-            conn.execute(
-                update(T.rate_limits).where(T.rate_limits.c.key == key)
-                .values(window_start=t, failures=1)
-            )  # fmt: skip
-        else:
-            conn.execute(
-                update(T.rate_limits).where(T.rate_limits.c.key == key)
-                .values(failures=T.rate_limits.c.failures + 1)
-            )  # fmt: skip
-
-    def authenticate(self, username: str, password: str, client: str) -> User | None:
+    def authenticate(self, username: str, password: str) -> User | None:
         """The user, or None for any wrong name or password (the same either way).
 
-        Refuses with :class:`RateLimited` after too many failures for the name or the
-        client address within the window, whether the name exists or not.
+        Throttling of repeated failures is the caller's (:mod:`redline.portal.throttle`).
         """
-        t = time.time()
-        keys = [f"user:{username.lower()[:100]}", f"ip:{client[:100]}"]
         with self._read() as conn:
-            if any(self._limited(conn, k, t) for k in keys):
-                # Hash anyway, so a locked account answers no faster than an open one.
-                verify_password(DUMMY_HASH, password)
-                raise RateLimited("too many failed sign-ins; try again later")
             r = conn.execute(select(T.users).where(T.users.c.username == username)).first()
         ok = verify_password(r.password_hash if r is not None else DUMMY_HASH, password)
         if r is None or not ok or r.disabled:
-            with self._write() as conn:
-                for k in keys:
-                    self._fail(conn, k, t)
             return None
-        with self._write() as conn:
-            conn.execute(delete(T.rate_limits).where(T.rate_limits.c.key == keys[0]))
         return user_from_row(r)
 
     def create_session(self, user: User) -> tuple[str, str]:
