@@ -216,6 +216,25 @@ class Trend:
         """P(a checkpoint's true score at x >= threshold), for each x."""
         return np.asarray(np.mean(self._scores(xs) >= threshold, axis=0), dtype=np.float64)
 
+    def crossing(
+        self,
+        threshold: float,
+        *,
+        level: float = 0.8,
+        direction: Direction = "up",
+        x_end: float | None = None,
+    ) -> Crossing:
+        """The crossing forecast from this fit (see :func:`forecast_crossing`)."""
+        return _crossing(self, threshold, level, direction, x_end)
+
+    def probability(self, threshold: float, x: float, direction: Direction = "up") -> float | None:
+        """P(a checkpoint's true score at x >= threshold) (``<=`` for down); None unless
+        the trend is ``fitted``."""
+        if self.status != "fitted" or self.draws is None:
+            return None
+        m = self._scores([float(x)])[:, 0]
+        return float(np.mean(m >= threshold if direction == "up" else m <= threshold))
+
     def crossing_xs(self, threshold: float, direction: Direction = "up") -> NDArray[np.float64]:
         """Per draw: the first x >= x_first where the curve reaches ``threshold``
         (``math.inf`` when it never does)."""
@@ -326,34 +345,20 @@ class Crossing:
     x_end: float | None = None
 
 
-def forecast_crossing(
-    points: Sequence[SeriesPoint],
-    threshold: float,
-    *,
-    level: float = 0.8,
-    bounds: tuple[float, float] = (0.0, 1.0),
-    x_kind: XKind = "log10_compute",
-    direction: Direction = "up",
-    x_end: float | None = None,
+def _crossing(
+    trend: Trend, threshold: float, level: float, direction: Direction, x_end: float | None
 ) -> Crossing:
-    """Forecast the x at which a checkpoint's true score reaches ``threshold``
-    (``direction='up'``: score >= threshold; ``'down'``: score <= threshold).
-
-    The slope must differ from 0 at ``level`` for a forecast (``no_trend`` otherwise);
-    ``x_end`` bounds the range a forecast may claim (``not_within_range`` when the
-    interval's near end lies beyond it)."""
     if not 0.0 < level < 1.0:
         raise ValueError(f"level must be in (0, 1), got {level}")
     if not math.isfinite(threshold):
         raise ValueError(f"threshold must be a finite number, got {threshold!r}")
-    trend = fit_trend(points, bounds=bounds, x_kind=x_kind, trend_level=level)
-    common = {"level": level, "threshold": threshold, "x_kind": x_kind}
+    common = {"level": level, "threshold": threshold, "x_kind": trend.x_kind}
 
     def no(status: CrossingStatus, reason: str) -> Crossing:
         return Crossing(status, None, None, None, reason=reason, **common)  # type: ignore[arg-type]
 
-    if trend.status != "fitted":
-        return no(trend.status, trend.reason)
+    if not trend.has_model:
+        return no(trend.status if trend.status != "fitted" else "no_trend", trend.reason)
     span = trend.x_last - trend.x_first
     end = trend.x_last + span if x_end is None else float(x_end)
     common["x_end"] = end
@@ -366,8 +371,13 @@ def forecast_crossing(
             f"{word} {threshold:g}",
         )
     a = (1.0 - level) / 2.0
-    towards = trend.p_rising >= 1.0 - a if direction == "up" else trend.p_rising <= a
-    if not towards:
+    if a < trend.p_rising < 1.0 - a:
+        return no(
+            "no_trend",
+            f"no trend: the slope is not distinguishable from 0 at {level:.0%} "
+            f"({trend.p_rising:.0%} of draws rise)",
+        )
+    if (trend.p_rising >= 1.0 - a) != (direction == "up"):
         return no("not_within_range", f"the trend moves away from {threshold:g} ({trend.reason})")
     xs = trend.crossing_xs(threshold, direction)
     q = np.quantile(xs, [a, 0.5, 1.0 - a], method="inverted_cdf")
@@ -375,8 +385,8 @@ def forecast_crossing(
     if not x_lo <= end:
         return no(
             "not_within_range",
-            f"the {level:.0%} interval for the crossing starts after x = {end:.4g}, the end "
-            f"of the range the checkpoints support ({trend.reason})",
+            f"only {float(np.mean(xs <= end)):.0%} of draws reach {threshold:g} by x = {end:.4g}, "
+            f"the end of the range the checkpoints support (fewer than {a:.0%}; {trend.reason})",
         )
     note = ""
     if not math.isfinite(x_hi):
@@ -393,6 +403,26 @@ def forecast_crossing(
     )
 
 
+def forecast_crossing(
+    points: Sequence[SeriesPoint],
+    threshold: float,
+    *,
+    level: float = 0.8,
+    bounds: tuple[float, float] = (0.0, 1.0),
+    x_kind: XKind = "log10_compute",
+    direction: Direction = "up",
+    x_end: float | None = None,
+) -> Crossing:
+    """Forecast the x at which a checkpoint's true score reaches ``threshold``
+    (``direction='up'``: score >= threshold; ``'down'``: score <= threshold).
+
+    The slope must differ from 0 at ``level`` for a forecast (``no_trend`` otherwise);
+    ``x_end`` bounds the range a forecast may claim (``not_within_range`` when the
+    interval's near end lies beyond it). Same as ``fit_trend(...).crossing(...)``."""
+    trend = fit_trend(points, bounds=bounds, x_kind=x_kind, trend_level=level)
+    return _crossing(trend, threshold, level, direction, x_end)
+
+
 def crossing_probability(
     points: Sequence[SeriesPoint],
     threshold: float,
@@ -405,8 +435,4 @@ def crossing_probability(
     """P(a checkpoint's true score at ``x`` is >= ``threshold``) (``<=`` for
     ``direction='down'``); ``None`` when the series supports no forecast (too few points,
     or no trend at :data:`TREND_LEVEL`)."""
-    trend = fit_trend(points, bounds=bounds, x_kind=x_kind)
-    if trend.status != "fitted":
-        return None
-    m = trend._scores([float(x)])[:, 0]
-    return float(np.mean(m >= threshold if direction == "up" else m <= threshold))
+    return fit_trend(points, bounds=bounds, x_kind=x_kind).probability(threshold, x, direction)
