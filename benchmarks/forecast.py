@@ -14,7 +14,8 @@ Curves (cells):
 * ``flattens below t``: p = 0.5 sigmoid(b (x - c)): never reaches t = 0.6;
 * ``jumps``: p = 0.15 sigmoid(x - c1) + 0.8 sigmoid(5 (x - c2)): a slow rise, then a steep
   one (an emergent capability) between the last checkpoint and the crossing;
-* ``linear``: p = clip(a + s x), s ~ U(0.08, 0.2) per decade.
+* ``linear``: p = a + s x, s ~ U(0.08, 0.2) per decade, capped so that the first
+  checkpoint's true score is at least 0.03 (a straight line over the observed range).
 
 Methods:
 
@@ -42,12 +43,12 @@ import argparse
 import math
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from scipy.special import expit
 
-from redline.measure.forecast import SeriesPoint, forecast_crossing
+from redline.measure.forecast import SeriesPoint, fit_trend
 from redline.measure.stats import wilson_interval
 
 THRESHOLD = 0.6
@@ -92,7 +93,9 @@ def make_curve(cell: str, rng: np.random.Generator, x_last: float) -> Curve:
         c2 = target - math.log(need / (1 - need)) / 5.0
         return lambda x: 0.15 * expit(x - c1) + 0.8 * expit(5.0 * (x - c2))
     if cell == "linear":
-        s = rng.uniform(0.08, 0.2)
+        # A straight line over the observed range: the slope is capped so that the first
+        # checkpoint's true score is at least 0.03 (a line clipped at 0 is a hockey stick).
+        s = min(rng.uniform(0.08, 0.2), (THRESHOLD - 0.03) / (target - X0))
         a = THRESHOLD - s * target
         return lambda x: np.clip(a + s * x, 0.0, 1.0)
     raise ValueError(cell)
@@ -140,14 +143,17 @@ class Tally:
     covered: int = 0
     no_cross: int = 0
     no_cross_right: int = 0
-    errors: list[float] | None = None
-    widths: list[float] | None = None
+    errors: list[float] = field(default_factory=list)
+    widths: list[float] = field(default_factory=list)
+    # the forecast rule "P(crossed by the next 4x) >= 0.8"
+    fired: int = 0
+    fired_right: int = 0
+    due: int = 0
+    due_caught: int = 0
 
     def add(
         self, status: str, mid: float, lo: float, hi: float, truth: float, x_end: float
     ) -> None:
-        self.errors = self.errors if self.errors is not None else []
-        self.widths = self.widths if self.widths is not None else []
         self.n += 1
         if status == "forecast":
             self.issued += 1
@@ -160,18 +166,37 @@ class Tally:
             self.no_cross += 1
             self.no_cross_right += int(truth > x_end)
 
-    def row(self) -> list[str]:
+    def rule(self, p: float | None, crossed_by_horizon: bool) -> None:
+        fired = p is not None and p >= RULE_PROBABILITY
+        self.fired += int(fired)
+        self.fired_right += int(fired and crossed_by_horizon)
+        self.due += int(crossed_by_horizon)
+        self.due_caught += int(fired and crossed_by_horizon)
+
+    def merge(self, other: Tally) -> None:
+        for name in ("n", "issued", "covered", "no_cross", "no_cross_right"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        for name in ("fired", "fired_right", "due", "due_caught"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.errors += other.errors
+        self.widths += other.widths
+
+    def row(self, with_rule: bool) -> list[str]:
         cov = self.covered / self.issued if self.issued else math.nan
         se = math.sqrt(cov * (1 - cov) / self.issued) if self.issued else math.nan
         mae = float(np.median(self.errors)) if self.errors else math.nan
         width = float(np.median(self.widths)) if self.widths else math.nan
         ncr = f"{self.no_cross_right}/{self.no_cross}" if self.no_cross else "-"
+        rule = "-"
+        if with_rule:
+            rule = f"{self.fired_right}/{self.fired} right, caught {self.due_caught}/{self.due}"
         return [
-            f"{self.issued / self.n:.2f}",
-            f"{cov:.3f} ± {se:.3f}",
-            f"{width:.2f}",
-            f"{mae:.2f}",
+            f"{self.issued / self.n:.2f}" if self.n else "-",
+            f"{cov:.3f} ± {se:.3f}" if self.issued else "-",
+            f"{width:.2f}" if self.widths else "-",
+            f"{mae:.2f}" if self.errors else "-",
             ncr,
+            rule,
         ]
 
 
@@ -183,6 +208,9 @@ CELLS = (
     "jumps",
     "linear",
 )
+SMOOTH = ("logistic", "flattens above t", "linear")
+RULE_PROBABILITY = 0.8
+RULE_HORIZON = math.log10(4.0)
 
 
 def run(series: int, seed: int, checkpoints: tuple[int, ...], n_items: int) -> list[list[str]]:
@@ -190,6 +218,8 @@ def run(series: int, seed: int, checkpoints: tuple[int, ...], n_items: int) -> l
     for k in checkpoints:
         x_last = X0 + STEP * (k - 1)
         x_end = x_last + STEP * (k - 1)  # the redline default: the observed span beyond the last
+        smooth = {"redline": Tally(), "naive": Tally()}
+        crossing_cells = {"redline": Tally(), "naive": Tally()}
         for ci, cell in enumerate(CELLS):
             rng = np.random.default_rng([seed, k, ci])
             ours, naive = Tally(), Tally()
@@ -197,7 +227,8 @@ def run(series: int, seed: int, checkpoints: tuple[int, ...], n_items: int) -> l
                 curve = make_curve(cell, rng, x_last)
                 truth = _crossing(curve, x_last, x_last + 10.0)
                 pts, nrows = simulate(curve, k, n_items, rng)
-                c = forecast_crossing(pts, THRESHOLD, level=LEVEL)
+                trend = fit_trend(pts)
+                c = trend.crossing(THRESHOLD, level=LEVEL)
                 ours.add(
                     c.status,
                     c.x_mid if c.x_mid is not None else math.nan,
@@ -206,9 +237,22 @@ def run(series: int, seed: int, checkpoints: tuple[int, ...], n_items: int) -> l
                     truth,
                     x_end,
                 )
+                ours.rule(
+                    trend.probability(THRESHOLD, x_last + RULE_HORIZON),
+                    truth <= x_last + RULE_HORIZON,
+                )
                 naive.add(*naive_forecast(nrows, x_end), truth, x_end)
-            rows.append([str(k), cell, "redline", *ours.row()])
-            rows.append([str(k), cell, "naive", *naive.row()])
+            rows.append([str(k), cell, "redline", *ours.row(True)])
+            rows.append([str(k), cell, "naive", *naive.row(False)])
+            if cell in SMOOTH:
+                smooth["redline"].merge(ours)
+                smooth["naive"].merge(naive)
+            if "below" not in cell:
+                crossing_cells["redline"].merge(ours)
+                crossing_cells["naive"].merge(naive)
+        for label, tallies in (("smooth curves", smooth), ("all crossing curves", crossing_cells)):
+            for method, tally in tallies.items():
+                rows.append([str(k), f"**{label}**", method, *tally.row(method == "redline")])
     return rows
 
 
@@ -230,9 +274,11 @@ def main() -> None:
         "median width",
         "MAE",
         "no-cross right",
+        "rule: P(cross by 4x) >= 0.8",
     ]
     print(
-        f"{args.series} series per cell, {args.items} items per checkpoint, threshold {THRESHOLD}"
+        f"{args.series} series per cell, {args.items} items per checkpoint, "
+        f"threshold {THRESHOLD}, seed {args.seed}"
     )
     print("| " + " | ".join(head) + " |")
     print("|" + "---|" * len(head))

@@ -26,6 +26,7 @@ from typing import Literal
 import numpy as np
 from numpy.typing import NDArray
 from scipy import optimize, special
+from scipy import stats as _sp
 
 ModelKind = Literal["logistic", "ceiling", "linear"]
 Array = NDArray[np.float64]
@@ -34,6 +35,11 @@ TAU2_CAP = 100.0  # eta-scale variance; a logit SD of 10 means "anything goes"
 MIN_FOR: dict[ModelKind, int] = {"linear": 2, "logistic": 4, "ceiling": 5}
 """Fewest distinct x for each candidate: a curve needs more points than a line, and a
 fitted ceiling more again (with fewer, it is not identified)."""
+
+
+CEILING_TEST = 0.5
+"""Level of the likelihood-ratio test a fitted ceiling must pass to join the average."""
+CEILING_CRITICAL = float(_sp.chi2.ppf(CEILING_TEST, 1))
 
 
 @dataclass(frozen=True)
@@ -167,6 +173,13 @@ def fit_candidates(d: Array, u: Array, s: Array, distinct: int, b_max: float) ->
     if distinct < MIN_FOR["logistic"]:
         kinds = ["linear"]
     fits = [f for f in (fit_model(k, d, u, s, b_max) for k in kinds) if f is not None]
+    by_kind = {f.kind: f for f in fits}
+    if "ceiling" in by_kind and "logistic" in by_kind:
+        # The ceiling must be justified: a likelihood-ratio test against the plain
+        # logistic (nested: ceiling = upper bound) at CEILING_TEST.
+        lr = by_kind["logistic"].aic - by_kind["ceiling"].aic + 2.0
+        if lr < CEILING_CRITICAL:
+            fits = [f for f in fits if f.kind != "ceiling"]
     if not fits:
         return []
     best = min(f.aic for f in fits)
