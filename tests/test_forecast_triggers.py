@@ -109,6 +109,7 @@ def test_schema_accepts_rules(fw: S.Framework) -> None:
         ("levels: [bio-high]", "levels: [nope]", "forecast_rules[1].levels[0]", "unknown level"),
         ("when: threshold", "when: alert", "forecast_rules[1].levels[0]", "is a threshold level"),
         ("id: threshold-within-4x", "id: alert-within-4x", "forecast_rules[1].id", "duplicate"),
+        ("levels: [bio-high]", "levels: []", "forecast_rules[1]", "at least one level"),
     ],
 )
 def test_schema_errors_name_the_field(change: str, replacement: str, path: str, words: str) -> None:
