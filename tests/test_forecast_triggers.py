@@ -161,6 +161,7 @@ def test_unavailable_never_fires(status: str, reason: str) -> None:
     [o] = [o for o in d.forecasts if o.rule == "alert-within-4x"]
     assert o.status == "unavailable"
     assert "forecast unavailable" in o.reason and reason in o.reason
+    assert o.reason in d.notes  # shown wherever the decision's notes are
     assert not [r for r in d.assessment_due if "alert-within-4x" in r]
 
 
