@@ -142,6 +142,9 @@ def test_recovers_a_known_logistic_crossing() -> None:
     assert c.x_lo is not None and c.x_hi is not None and c.x_mid is not None
     assert c.x_lo <= truth <= c.x_hi
     assert abs(c.x_mid - truth) < 0.15
+    flop = c.compute()
+    assert flop is not None and flop[0] <= 10**truth <= flop[2]
+    assert c.dates() is None
     t = fit_trend(pts)
     assert t.kind == "logistic"
     assert t.params[1] == pytest.approx(1.5, rel=0.2)
@@ -214,6 +217,9 @@ def test_date_series() -> None:
     when = date_of(c.x_mid)
     assert dt.date(2026, 10, 1) < when < dt.date(2027, 6, 1)
     assert date_of(days_of(start)) == start
+    dates = c.dates()
+    assert dates is not None and dates[0] <= when
+    assert c.compute() is None
     assert compute_of(25.0) == pytest.approx(1e25)
 
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -104,8 +104,8 @@ def date_of(x: float) -> dt.date:
 
 
 def compute_of(x: float) -> float:
-    """The compute (FLOP) a log10-compute x stands for."""
-    return float(10.0**x)
+    """The compute (FLOP) a log10-compute x stands for (``math.inf`` past a float's range)."""
+    return float(10.0**x) if x < 308 else math.inf
 
 
 def _check_points(
@@ -346,6 +346,32 @@ class Crossing:
     threshold: float = math.nan
     x_kind: XKind = "log10_compute"
     x_end: float | None = None
+
+    def compute(self) -> tuple[float, float, float] | None:
+        """(lower, median, upper) compute in FLOP at the crossing (``math.inf`` for an open
+        end); None unless a forecast on a log10-compute series."""
+        if self.status != "forecast" or self.x_kind != "log10_compute":
+            return None
+        lo, mid, hi = (self.x_lo, self.x_mid, self.x_hi)
+        assert lo is not None and mid is not None and hi is not None
+        return compute_of(lo), _maybe(mid, compute_of), _maybe(hi, compute_of)
+
+    def dates(self) -> tuple[dt.date, dt.date | None, dt.date | None] | None:
+        """(lower, median, upper) date of the crossing (None for an open end); None unless
+        a forecast on a date series."""
+        if self.status != "forecast" or self.x_kind != "date":
+            return None
+        lo, mid, hi = (self.x_lo, self.x_mid, self.x_hi)
+        assert lo is not None and mid is not None and hi is not None
+        return (
+            date_of(lo),
+            date_of(mid) if math.isfinite(mid) else None,
+            date_of(hi) if math.isfinite(hi) else None,
+        )
+
+
+def _maybe(x: float, f: Callable[[float], float]) -> float:
+    return f(x) if math.isfinite(x) else math.inf
 
 
 def _crossing(
