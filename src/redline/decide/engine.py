@@ -30,6 +30,7 @@ from collections.abc import Iterable
 from typing import Literal
 
 from redline.decide import constructs as C
+from redline.decide.forecast_triggers import evaluate_forecast_rules, fired_reasons
 from redline.decide.model import (
     Decision,
     DomainOutcome,
@@ -680,6 +681,9 @@ def decide(framework: S.Framework, inputs: Inputs) -> Decision:
     if inputs.lineage is not None:
         # The lineage's own date wins (assessment_due), then the decision's date.
         due = assessment_due(framework, inputs.lineage, inputs.date or inputs.lineage.last_assessed)
+    forecasts = evaluate_forecast_rules(framework, inputs.forecasts)
+    due.extend(fired_reasons(forecasts))
+    notes.extend(o.reason for o in forecasts if o.status == "unavailable")
     return Decision(
         framework_id=framework.framework.id,
         framework_version=framework.framework.version,
@@ -688,4 +692,5 @@ def decide(framework: S.Framework, inputs: Inputs) -> Decision:
         safeguards=list(outcomes.values()),
         assessment_due=due,
         notes=notes,
+        forecasts=forecasts,
     )

@@ -98,6 +98,7 @@ from redline.framework.schema._evaluations import (
 from redline.framework.schema._governance import (
     Disclosure,
     ExternalInput,
+    ForecastRule,
     Governance,
     Reassessment,
     Role,
@@ -152,6 +153,7 @@ __all__ = [
     "ExemptionKind",
     "ExternalInput",
     "Flag",
+    "ForecastRule",
     "Framework",
     "FrameworkKind",
     "Governance",
