@@ -92,7 +92,9 @@ from redline.framework.schema._domains import (
 )
 from redline.framework.schema._evaluations import (
     Elicitation,
+    ElicitationRequirement,
     Evaluation,
+    FineTuning,
     Sampling,
 )
 from redline.framework.schema._governance import (
@@ -144,6 +146,7 @@ __all__ = [
     "Disclosure",
     "Document",
     "Elicitation",
+    "ElicitationRequirement",
     "Evaluation",
     "Evidence",
     "EvidenceStandard",
@@ -151,6 +154,7 @@ __all__ = [
     "ExemptionGrounds",
     "ExemptionKind",
     "ExternalInput",
+    "FineTuning",
     "Flag",
     "Framework",
     "FrameworkKind",
