@@ -31,6 +31,7 @@ from typing import Literal
 
 from redline.decide import constructs as C
 from redline.decide import elicitation as E
+from redline.decide.forecast_triggers import evaluate_forecast_rules, fired_reasons
 from redline.decide.model import (
     Decision,
     DomainOutcome,
@@ -724,6 +725,8 @@ def decide(framework: S.Framework, inputs: Inputs) -> Decision:
     if inputs.lineage is not None:
         # The lineage's own date wins (assessment_due), then the decision's date.
         due = assessment_due(framework, inputs.lineage, inputs.date or inputs.lineage.last_assessed)
+    forecasts = evaluate_forecast_rules(framework, inputs.forecasts)
+    due.extend(fired_reasons(forecasts))
     return Decision(
         framework_id=framework.framework.id,
         framework_version=framework.framework.version,
@@ -732,4 +735,5 @@ def decide(framework: S.Framework, inputs: Inputs) -> Decision:
         safeguards=list(outcomes.values()),
         assessment_due=due,
         notes=notes,
+        forecasts=forecasts,
     )

@@ -100,6 +100,7 @@ from redline.framework.schema._evaluations import (
 from redline.framework.schema._governance import (
     Disclosure,
     ExternalInput,
+    ForecastRule,
     Governance,
     Reassessment,
     Role,
@@ -156,6 +157,7 @@ __all__ = [
     "ExternalInput",
     "FineTuning",
     "Flag",
+    "ForecastRule",
     "Framework",
     "FrameworkKind",
     "Governance",
