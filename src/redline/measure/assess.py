@@ -543,6 +543,7 @@ class AssessOptions:
     predictions: PredictionSet | None = None  # earlier per-item scores (--predictions)
     active_order: bool = False  # draw items with prediction-based weights
     fine_tuned: bool = False  # the operator's statement, recorded in the results
+    generate: dict[str, Any] = field(default_factory=dict)  # Inspect GenerateConfig fields
 
 
 def run_assessment(
@@ -579,6 +580,7 @@ def run_assessment(
             max_tasks=options.max_tasks or 1,
             log_level="error",
             fail_on_error=True,
+            **options.generate,
         )
     except Exception as exc:
         raise MeasureError(
@@ -633,7 +635,10 @@ def run_assessment(
             sha256=hashlib.sha256(fw_bytes).hexdigest(),
         ),
         model=ModelRef(
-            name=str(options.model), args=options.model_args, fine_tuned=options.fine_tuned
+            name=str(options.model),
+            args=options.model_args,
+            fine_tuned=options.fine_tuned,
+            generate=dict(options.generate),
         ),
         redline_version=pkg_version("redline"),
         inspect_version=pkg_version("inspect-ai"),

@@ -169,6 +169,11 @@ class ModelRef(_Doc):
         description="The operator states the model was fine-tuned for elicitation "
         "(redline records the statement; it does not fine-tune).",
     )
+    generate: dict[str, Any] = Field(
+        default_factory=dict,
+        description="Generation settings given to Inspect for every task (e.g. a checkpoint's "
+        "system_message or temperature in a tracked lineage).",
+    )
 
 
 class CheckpointRef(_Doc):

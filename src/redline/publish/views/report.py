@@ -56,6 +56,7 @@ from redline.publish.views.report_models import (
     TrendSeries,
     VerdictReport,
 )
+from redline.publish.views.series_forecast import with_forecast
 from redline.publish.views.verdicts import (
     interval_view,
     main_interval,
@@ -338,7 +339,7 @@ def _trend(
             else:
                 s = series[key]
                 series[key] = s.model_copy(update={"points": [*s.points, point]})
-    return [series[k] for k in order]
+    return [with_forecast(series[k]) for k in order]
 
 
 def report_view(
