@@ -307,7 +307,7 @@ def _trend(
             iv = main_interval(e.intervals)
             point = TrendPoint(
                 assessment_id=a.results.assessment_id,
-                model=a.results.model.name,
+                model=a.results.checkpoint.id if a.results.checkpoint else a.results.model.name,
                 date=a.results.created,
                 effective_compute=a.effective_compute,
                 estimate=e.estimate,
