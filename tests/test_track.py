@@ -315,3 +315,104 @@ def test_chart_draws_band_thresholds_and_crossing_without_external_requests() ->
         )
     )
     assert hidden.forecast is not None and hidden.forecast.crossings == []
+
+
+# ------------------------------------------- a rising lineage, end to end
+
+RISING_TASK = """
+from inspect_ai import Task, task
+from inspect_ai.dataset import MemoryDataset, Sample
+from inspect_ai.scorer import match
+from inspect_ai.solver import generate
+
+
+@task
+def rising(n: int = 40) -> Task:
+    samples = [Sample(id=f"s{i:03d}", input=f"Item {i}.", target="A") for i in range(n)]
+    return Task(dataset=MemoryDataset(samples), solver=generate(), scorer=match())
+"""
+
+RISING_FW = """\
+schema_version: 1
+framework: {id: rising, organisation: Test Lab (fictional), name: Rising, version: "1",
+            date: 2026-01-01, fictional: true}
+scope: {description: Test models.}
+domains:
+  - id: toy
+    name: Toy
+    threat_model: A stand-in for testing.
+    levels:
+      - {id: toy-alert, name: Toy alert, kind: alert, alert_for: toy-high,
+         trigger: {evaluation: rising, op: ">=", value: 0.55}, evidence: {standard: precautionary}}
+      - {id: toy-high, name: Toy high, kind: threshold,
+         trigger: {evaluation: rising, op: ">=", value: 0.65}, evidence: {standard: precautionary}}
+rules:
+  - {id: halt, kind: halt, statement: Stop when a safeguard is missing.,
+     actions: [continue_training, internal_deployment, external_deployment, open_weights_release]}
+evaluations:
+  - {id: rising, task: rising_task.py@rising, metric: accuracy,
+     sampling: {seed: 1, early_stopping: false}}
+governance:
+  roles: [{id: lead, title: Lead}]
+  reassessment:
+    effective_compute_multiple: 4
+    forecast_rules:
+      - {id: alert-next-4x, when: alert, horizon_compute_multiple: 4, probability: 0.8}
+"""
+
+# checkpoint -> share of items the mock model answers "A" (correct)
+SHARES = {"r1": 0.2, "r2": 0.3, "r3": 0.4, "r4": 0.5}
+
+
+def _rising_model(name: str) -> object:
+    from inspect_ai.model import ModelOutput, ModelUsage, get_model
+
+    share = SHARES[name.split("/")[1]]
+    calls = {"n": 0}
+
+    def output(*_: object) -> ModelOutput:
+        i = calls["n"]
+        calls["n"] += 1
+        # Spread the correct answers evenly: exactly share * n of any n calls, rounded.
+        hit = int((i + 1) * share) > int(i * share)
+        out = ModelOutput.from_content(model=name, content="A" if hit else "B")
+        out.usage = ModelUsage(input_tokens=3, output_tokens=1, total_tokens=4)
+        return out
+
+    return get_model(name, custom_outputs=output)
+
+
+def test_a_rising_lineage_is_forecast_decided_with_its_forecast_rule_and_recorded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr("redline.measure.track.resolve_model", _rising_model)
+    (tmp_path / "rising_task.py").write_text(RISING_TASK)
+    fw = tmp_path / "framework.yaml"
+    fw.write_text(RISING_FW)
+    lin = tmp_path / "lineage.yaml"
+    lin.write_text(
+        "family: rising\ncheckpoints:\n"
+        + "".join(
+            f"  - {{id: {cid}, date: 2026-0{i + 1}-01, effective_compute: 1.0e{22 + i}}}\n"
+            for i, cid in enumerate(SHARES)
+        )
+    )
+    out = tmp_path / "out"
+    code, text = _track(fw, lin, out, "--model-template", "mockllm/{checkpoint}", "--json")
+    assert code == 0, text
+    payload = json.loads(text)
+    assert payload["assessed"] == list(SHARES)
+    [s] = payload["series"]["series"]
+    assert [round(p["estimate"], 3) for p in s["points"]] == list(SHARES.values())
+    alert = next(c for c in s["crossings"] if c["level"] == "toy-alert")
+    assert alert["status"] == "forecast", alert
+    assert alert["x_lo"] is not None and alert["x_lo"] > 25.0  # beyond the last checkpoint
+    [fc] = [f for f in payload["decision"]["forecasts"] if f["level"] == "toy-alert"]
+    assert fc["status"] in ("fired", "not_fired") and fc["probability"] is not None
+    if fc["status"] == "fired":
+        due = payload["decision"]["assessment_due"]
+        assert any("forecast rule alert-next-4x" in r for r in due)
+    # Every checkpoint's decision, forecasts included, went into the ledger.
+    for cid in SHARES:
+        assert (out / "checkpoints" / cid / "ledger.json").exists()

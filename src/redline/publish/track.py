@@ -12,6 +12,7 @@ drawn. Exit codes as ``assess``, for the latest checkpoint's decision.
 from __future__ import annotations
 
 import json
+import math
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -77,6 +78,14 @@ def _decide_at(
         forecasts = forecast_inputs(fw, series_map(series), x_kind=forecast_x_kind(series.x))
     except ValueError as exc:
         raise _fail(f"forecast: {exc}") from None
+    # An open-ended crossing (x_hi = inf) cannot go into the ledger's canonical JSON:
+    # keep the forecast's probability and status, drop the crossing triple.
+    forecasts = [
+        f.model_copy(update={"crossing": None})
+        if f.crossing is not None and not all(math.isfinite(v) for v in f.crossing)
+        else f
+        for f in forecasts
+    ]
     inputs = base.model_copy(
         update={
             "measurements": tracked[index].results.measurements(),
@@ -303,7 +312,7 @@ def track(
     if as_json:
         data: dict[str, Any] = {
             "series": json.loads(series.model_dump_json()),
-            "decision": decision.model_dump(mode="json"),
+            "decision": json.loads(decision.model_dump_json()),
             "assessed": [t.checkpoint.id for t in tracked if t.new],
             "report": str(report_path) if report_path else None,
             "exit_code": code,
