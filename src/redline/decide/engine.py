@@ -727,6 +727,7 @@ def decide(framework: S.Framework, inputs: Inputs) -> Decision:
         due = assessment_due(framework, inputs.lineage, inputs.date or inputs.lineage.last_assessed)
     forecasts = evaluate_forecast_rules(framework, inputs.forecasts)
     due.extend(fired_reasons(forecasts))
+    notes.extend(o.reason for o in forecasts if o.status == "unavailable")
     return Decision(
         framework_id=framework.framework.id,
         framework_version=framework.framework.version,

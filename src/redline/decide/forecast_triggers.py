@@ -65,8 +65,12 @@ class ForecastInput(_Frozen):
     )
     status: str = Field(description="The crossing forecast's status (forecast, no_trend, ...).")
     reason: str
-    crossing: tuple[float, float, float] | None = Field(
-        default=None, description="(lower, median, upper) crossing x, when forecast."
+    crossing: tuple[float, float | None, float | None] | None = Field(
+        default=None,
+        description=(
+            "(lower, median, upper) crossing x, when forecast; None for the median or upper "
+            "end: open-ended (in some draws the curve never reaches the threshold)."
+        ),
     )
     n_points: int = 0
 

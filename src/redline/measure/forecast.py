@@ -4,20 +4,16 @@ A *series* is one evaluation (and elicitation strategy) measured on successive c
 each :class:`SeriesPoint` has an x (log10 of effective or training compute, or days since
 1970-01-01 when compute is unknown), a score and the score's own interval.
 
-:func:`fit_trend` fits the score against x with a model that respects the metric's bounds:
-
-* **logistic** (4 or more distinct x): ``score = lo + (hi - lo) * sigmoid(a + b * (x - x_ref))``;
-* **linear** (2 or 3 distinct x, too few to tell a curve from a line): ``score = lo + (hi - lo)
-  * (a + b * (x - x_ref))``, clipped to the bounds.
-
-Each point is weighted by its own interval (its width gives a measurement standard deviation);
-scatter beyond what those intervals explain is a between-checkpoint variance ``tau^2`` on the
-linear-predictor scale, estimated by the Paule-Mandel equation. The band for the *true score of
-a checkpoint at x* has variance ``se(eta(x))^2 + tau^2`` on that scale (fit uncertainty plus the
-between-checkpoint variance), and is mapped through the link, so it never leaves the bounds.
-Because the model is monotone in x, ``P(crossed by x) = P(score(x) >= t)``, so the crossing
-interval is where the band's edges cross the threshold. ``docs/statistics.md`` ("Trends and
-forecasts") states the assumptions; ``benchmarks/forecast.py`` measures coverage.
+:func:`fit_trend` fits the score against x with models that respect the metric's bounds
+(:mod:`redline.measure.forecast_fit`): a logistic in x (from 4 distinct x), a logistic with a
+fitted ceiling (from 6) and a line clipped to the bounds (from 2; the only model for 2 or 3
+checkpoints). Each point is weighted by its own interval; scatter beyond those intervals is a
+between-checkpoint variance. The models are averaged with AIC weights, and the band is that
+of a *checkpoint's true score* at x, from draws of each model's parameters (its fit
+uncertainty) and of the between-checkpoint deviation. Each draw is a monotone curve, so the
+crossing interval is the quantiles of the draws' crossing x. ``docs/statistics.md`` ("Trends
+and forecasts") states the method and its assumptions; ``benchmarks/forecast.py`` measures
+the coverage of the crossing intervals.
 """
 
 from __future__ import annotations
@@ -25,13 +21,21 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy import optimize, special
 from scipy import stats as _sp
+
+from redline.measure.forecast_fit import (
+    MIN_FOR,
+    Draws,
+    ModelFit,
+    crossing_offsets,
+    draw,
+    fit_candidates,
+)
 
 __all__ = [
     "MIN_POINTS",
@@ -56,14 +60,16 @@ Direction = Literal["up", "down"]
 
 MIN_POINTS = 2
 """Fewest checkpoints (at distinct x) for any trend: a line through two points."""
-MIN_POINTS_LOGISTIC = 4
-"""Fewest distinct x for the logistic; with 2 or 3 the linear fit is used."""
+MIN_POINTS_LOGISTIC = MIN_FOR["logistic"]
+"""Fewest distinct x for a logistic; with 2 or 3 only the line is fitted."""
 TREND_LEVEL = 0.8
 """Default two-sided level at which the slope must differ from 0 for a trend."""
 SIGMA_FLOOR = 1e-3
 """Smallest measurement SD (bound units / range) a point is given: an exact pool result
 has a zero-width interval, and a zero SD would give it infinite weight."""
-_TAU2_CAP = 100.0  # linear-predictor variance; a logit SD of 10 is "anything goes"
+N_DRAWS = 4000
+"""Parameter draws behind every band and probability (Monte Carlo error of a probability
+at most 0.008, one standard error)."""
 _EPOCH = dt.date(1970, 1, 1)
 
 
@@ -144,13 +150,16 @@ def _check_points(
 class Trend:
     """A fitted trend of score against x.
 
-    ``status`` is ``fitted`` (a trend: the slope differs from 0 at ``trend_level``),
-    ``no_trend`` (a model was fitted but its slope is not distinguishable from 0, or it is
-    not identified) or ``insufficient`` (fewer than :data:`MIN_POINTS` distinct x; no model).
-    ``kind`` is the model (``none`` when insufficient); ``params`` are (a, b) of the linear
-    predictor ``eta = a + b * (x - x_ref)``; ``cov`` their covariance; ``tau2`` the
-    between-checkpoint variance on the eta scale; ``df`` the Student-t degrees of freedom
-    of the band (``None``: normal, when the points' own intervals explain the scatter)."""
+    ``status``: ``fitted`` (the slope differs from 0 at ``trend_level``: the central
+    ``trend_level`` share of the slope draws excludes 0), ``no_trend`` (models were fitted
+    but their slope is not distinguishable from 0, or none is identified) or
+    ``insufficient`` (fewer than :data:`MIN_POINTS` distinct x; no model).
+
+    ``kind`` is the model with the largest weight (``none`` when no model); ``params`` its
+    (a, b) of ``eta = a + b * (x - x_ref)``, ``cov`` their covariance, ``ceiling`` its upper
+    asymptote in score units, ``tau2`` its between-checkpoint variance (eta scale). ``models``
+    lists every candidate fitted, with its AIC weight; bands and probabilities use all of
+    them."""
 
     kind: Literal["logistic", "linear", "none"]
     x_kind: XKind
@@ -159,6 +168,7 @@ class Trend:
     bounds: tuple[float, float] = (0.0, 1.0)
     params: tuple[float, float] = (0.0, 0.0)
     cov: tuple[tuple[float, float], tuple[float, float]] = ((0.0, 0.0), (0.0, 0.0))
+    ceiling: float = 1.0
     tau2: float = 0.0
     df: float | None = None
     x_ref: float = 0.0
@@ -166,100 +176,72 @@ class Trend:
     x_last: float = 0.0
     n_points: int = 0
     trend_level: float = TREND_LEVEL
-    slope_z: float = 0.0
+    p_rising: float = 0.5
+    models: tuple[ModelFit, ...] = ()
+    draws: Draws | None = field(default=None, repr=False, compare=False)
 
     @property
     def has_model(self) -> bool:
-        return self.kind != "none"
+        return self.draws is not None
 
-    def _eta(self, xs: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-        a, b = self.params
-        d = xs - self.x_ref
-        c = np.asarray(self.cov)
-        var = c[0, 0] + 2.0 * d * c[0, 1] + d * d * c[1, 1] + self.tau2
-        return a + b * d, np.sqrt(np.maximum(var, 0.0))
+    def _draws(self) -> Draws:
+        if self.draws is None:
+            raise ValueError(f"no trend to draw a band from: {self.reason}")
+        return self.draws
 
-    def _link(self, eta: NDArray[np.float64]) -> NDArray[np.float64]:
-        u = special.expit(eta) if self.kind == "logistic" else np.clip(eta, 0.0, 1.0)
+    def _scores(self, xs: Sequence[float] | NDArray[np.float64]) -> NDArray[np.float64]:
+        """Draws x points matrix of a checkpoint's true score, in score units."""
+        d = np.asarray(xs, dtype=np.float64) - self.x_ref
+        if not np.all(np.isfinite(d)):
+            raise ValueError("x values must be finite")
         lo, hi = self.bounds
-        return np.asarray(lo + (hi - lo) * u, dtype=np.float64)
-
-    def _quantile(self, q: float) -> float:
-        if self.df is None:
-            return float(_sp.norm.ppf(q))
-        return float(_sp.t.ppf(q, self.df))
-
-    def _cdf(self, z: NDArray[np.float64]) -> NDArray[np.float64]:
-        if self.df is None:
-            return np.asarray(_sp.norm.cdf(z), dtype=np.float64)
-        return np.asarray(_sp.t.cdf(z, self.df), dtype=np.float64)
+        return np.asarray(lo + (hi - lo) * self._draws().unit(d))
 
     def band(self, xs: Sequence[float], level: float = 0.8) -> list[tuple[float, float, float]]:
-        """(lower, mid, upper) of the central ``level`` band of a checkpoint's true score at
-        each x. Raises ValueError when no model was fitted (``status == 'insufficient'``)."""
-        if not self.has_model:
-            raise ValueError(f"no trend to draw a band from: {self.reason}")
+        """(lower, mid, upper) at each x: the central ``level`` band and the median of a
+        checkpoint's true score. Raises ValueError when no model was fitted."""
         if not 0.0 < level < 1.0:
             raise ValueError(f"level must be in (0, 1), got {level}")
-        arr = np.asarray(xs, dtype=np.float64)
-        eta, sd = self._eta(arr)
-        q = self._quantile((1.0 + level) / 2.0)
-        lo_, mid, hi_ = self._link(eta - q * sd), self._link(eta), self._link(eta + q * sd)
-        return [(float(a), float(m), float(b)) for a, m, b in zip(lo_, mid, hi_, strict=True)]
+        if len(xs) == 0:
+            self._draws()
+            return []
+        m = self._scores(xs)
+        a = (1.0 - level) / 2.0
+        q = np.quantile(m, [a, 0.5, 1.0 - a], axis=0, method="inverted_cdf")
+        return [(float(q[0, i]), float(q[1, i]), float(q[2, i])) for i in range(m.shape[1])]
 
-    def prob_at_least(self, threshold: float, xs: NDArray[np.float64]) -> NDArray[np.float64]:
+    def prob_at_least(
+        self, threshold: float, xs: Sequence[float] | NDArray[np.float64]
+    ) -> NDArray[np.float64]:
         """P(a checkpoint's true score at x >= threshold), for each x."""
+        return np.asarray(np.mean(self._scores(xs) >= threshold, axis=0), dtype=np.float64)
+
+    def crossing(
+        self,
+        threshold: float,
+        *,
+        level: float = 0.8,
+        direction: Direction = "up",
+        x_end: float | None = None,
+    ) -> Crossing:
+        """The crossing forecast from this fit (see :func:`forecast_crossing`)."""
+        return _crossing(self, threshold, level, direction, x_end)
+
+    def probability(self, threshold: float, x: float, direction: Direction = "up") -> float | None:
+        """P(a checkpoint's true score at x >= threshold) (``<=`` for down); None unless
+        the trend is ``fitted``."""
+        if self.status != "fitted" or self.draws is None:
+            return None
+        m = self._scores([float(x)])[:, 0]
+        return float(np.mean(m >= threshold if direction == "up" else m <= threshold))
+
+    def crossing_xs(self, threshold: float, direction: Direction = "up") -> NDArray[np.float64]:
+        """Per draw: the first x >= x_first where the curve reaches ``threshold``
+        (``math.inf`` when it never does)."""
         lo, hi = self.bounds
-        u = (threshold - lo) / (hi - lo)
-        if u <= 0.0:
-            return np.ones_like(xs)
-        if self.kind == "logistic":
-            if u >= 1.0:
-                return np.zeros_like(xs)
-            eta_t = float(special.logit(u))
-        else:
-            if u > 1.0:
-                return np.zeros_like(xs)
-            eta_t = u
-        eta, sd = self._eta(xs)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            z = np.where(
-                sd > 0, (eta - eta_t) / np.where(sd > 0, sd, 1.0), np.sign(eta - eta_t) * np.inf
-            )
-        return self._cdf(z)
-
-
-def _fit_linear(
-    x: NDArray[np.float64], u: NDArray[np.float64], w: NDArray[np.float64]
-) -> NDArray[np.float64]:
-    X = np.column_stack([np.ones_like(x), x])
-    W = np.sqrt(w)
-    sol, *_ = np.linalg.lstsq(X * W[:, None], u * W, rcond=None)
-    return np.asarray(sol, dtype=np.float64)
-
-
-def _fit_logistic(
-    x: NDArray[np.float64],
-    u: NDArray[np.float64],
-    w: NDArray[np.float64],
-    start: NDArray[np.float64],
-    b_max: float,
-) -> NDArray[np.float64]:
-    sw = np.sqrt(w)
-
-    def resid(theta: NDArray[np.float64]) -> NDArray[np.float64]:
-        return np.asarray((u - special.expit(theta[0] + theta[1] * x)) * sw)
-
-    def jac(theta: NDArray[np.float64]) -> NDArray[np.float64]:
-        p = special.expit(theta[0] + theta[1] * x)
-        g = p * (1.0 - p)
-        return np.asarray(-np.column_stack([g, g * x]) * sw[:, None])
-
-    s0 = np.clip(start, [-29.0, -b_max * 0.99], [29.0, b_max * 0.99])
-    res = optimize.least_squares(
-        resid, s0, jac=jac, bounds=([-30.0, -b_max], [30.0, b_max]), method="trf"
-    )
-    return np.asarray(res.x, dtype=np.float64)
+        ut = (threshold - lo) / (hi - lo)
+        d = crossing_offsets(self._draws(), ut, self.x_first - self.x_ref, direction == "up")
+        return np.asarray(d + self.x_ref)
 
 
 def fit_trend(
@@ -271,109 +253,70 @@ def fit_trend(
 ) -> Trend:
     """Fit the trend of ``points`` (see the module docstring). Raises ValueError for
     invalid points (NaN, out of bounds, score outside its interval)."""
+    if not 0.0 < trend_level < 1.0:
+        raise ValueError(f"trend_level must be in (0, 1), got {trend_level}")
     x, u, s = _check_points(points, bounds)
-    base = {"x_kind": x_kind, "bounds": bounds, "n_points": len(points), "trend_level": trend_level}
     distinct = len(set(x.tolist()))
+    base = {"x_kind": x_kind, "bounds": bounds, "n_points": len(points), "trend_level": trend_level}
+    what = "compute" if x_kind == "log10_compute" else "date"
     if distinct < MIN_POINTS:
         return Trend(
             kind="none",
             status="insufficient",
             reason=(
-                f"{distinct} distinct {'compute' if x_kind == 'log10_compute' else 'date'} "
-                f"value(s); a trend needs at least {MIN_POINTS} checkpoints"
+                f"{distinct} distinct {what} value(s); a trend needs checkpoints at "
+                f"{MIN_POINTS} or more"
             ),
             **base,  # type: ignore[arg-type]
         )
-    kind: Literal["logistic", "linear"] = (
-        "logistic" if distinct >= MIN_POINTS_LOGISTIC else "linear"
-    )
     x_ref = float(np.mean(x))
     span = float(np.max(x) - np.min(x))
-    d = x - x_ref
-    b_max = 60.0 / span  # a slope steeper than 60 logits over the observed span is a step
-    n = len(x)
-    dof = n - 2
-    tau2 = 0.0
-    theta = np.zeros(2)
-    g = np.ones(n)
-    if kind == "logistic":
-        uc = np.clip(u, 0.02, 0.98)
-        theta = _fit_linear(d, np.asarray(special.logit(uc)), 1.0 / (s / (uc * (1 - uc))) ** 2)
-    for _ in range(50):
-        w = 1.0 / (s * s + g * g * tau2)
-        if kind == "logistic":
-            theta = _fit_logistic(d, u, w, theta, b_max)
-            p = special.expit(theta[0] + theta[1] * d)
-            g = np.maximum(p * (1.0 - p), 1e-12)
-            mu = p
-        else:
-            theta = _fit_linear(d, u, w)
-            mu = theta[0] + theta[1] * d
-        r2 = (u - mu) ** 2
-        if dof <= 0:
-            break
-
-        def q_minus_dof(
-            t2: float, r2: NDArray[np.float64] = r2, g: NDArray[np.float64] = g
-        ) -> float:
-            return float(np.sum(r2 / (s * s + g * g * t2)) - dof)
-
-        if q_minus_dof(0.0) <= 0:
-            new = 0.0
-        elif q_minus_dof(_TAU2_CAP) > 0:
-            new = _TAU2_CAP
-        else:
-            new = float(optimize.brentq(q_minus_dof, 0.0, _TAU2_CAP, xtol=1e-10))
-        if abs(new - tau2) <= 1e-7 * (1.0 + tau2):
-            tau2 = new
-            break
-        tau2 = new
-    w = 1.0 / (s * s + g * g * tau2)
-    J = np.column_stack([g, g * d])
-    info = J.T @ (J * w[:, None])
-    fields = {
-        **base,
-        "kind": kind,
-        "params": (float(theta[0]), float(theta[1])),
-        "tau2": tau2,
-        "df": float(dof) if tau2 > 0 and dof > 0 else None,
-        "x_ref": x_ref,
-        "x_first": float(np.min(x)),
-        "x_last": float(np.max(x)),
-    }
-    if not np.all(np.isfinite(info)) or np.linalg.cond(info) > 1e12:
+    # A slope steeper than 60 logits over the observed span is a step; bound it.
+    fits = fit_candidates(x - x_ref, u, s, distinct, 60.0 / span)
+    where = {**base, "x_ref": x_ref, "x_first": float(np.min(x)), "x_last": float(np.max(x))}
+    if not fits:
         return Trend(
+            kind="none",
             status="no_trend",
-            reason="the fit is not identified (the scores sit at a bound, or the curve is a step)",
-            **fields,  # type: ignore[arg-type]
+            reason="no model is identified (the scores sit at a bound, or the curve is a step)",
+            **where,  # type: ignore[arg-type]
         )
-    cov = np.linalg.inv(info)
-    se_b = math.sqrt(max(float(cov[1, 1]), 0.0))
-    z = float(theta[1]) / se_b if se_b > 0 else math.copysign(math.inf, float(theta[1]))
-    covt = ((float(cov[0, 0]), float(cov[0, 1])), (float(cov[1, 0]), float(cov[1, 1])))
-    probe = Trend(status="fitted", reason="", cov=covt, slope_z=z, **fields)  # type: ignore[arg-type]
-    crit = probe._quantile((1.0 + trend_level) / 2.0)
-    unit = "log10 compute" if x_kind == "log10_compute" else "day"
-    if abs(z) < crit or float(theta[1]) == 0.0:
+    best = max(fits, key=lambda f: f.weight)
+    dr = draw(fits, N_DRAWS)
+    p_rising = float(np.mean(dr.b > 0))
+    lo, hi = bounds
+    c = ((best.cov[0][0], best.cov[0][1]), (best.cov[1][0], best.cov[1][1]))
+    fitted = {
+        **where,
+        "kind": "linear" if best.kind == "linear" else "logistic",
+        "params": (best.theta[0], best.theta[1]),
+        "cov": c,
+        "ceiling": lo + (hi - lo) * (best.theta[2] if best.kind == "ceiling" else 1.0),
+        "tau2": best.tau2,
+        "df": best.df,
+        "p_rising": p_rising,
+        "models": tuple(fits),
+        "draws": dr,
+    }
+    unit = "decade of compute" if x_kind == "log10_compute" else "day"
+    mix = ", ".join(f"{f.kind} {f.weight:.2f}" for f in sorted(fits, key=lambda f: -f.weight))
+    a = (1.0 - trend_level) / 2.0
+    if a < p_rising < 1.0 - a:
         return Trend(
             status="no_trend",
             reason=(
-                f"no trend: the {kind} slope {theta[1]:.3g} per {unit} is not distinguishable "
-                f"from 0 at {trend_level:.0%} (z = {z:.2f}, critical {crit:.2f})"
+                f"no trend: the slope is not distinguishable from 0 at {trend_level:.0%} "
+                f"({p_rising:.0%} of draws rise; models {mix})"
             ),
-            cov=covt,
-            slope_z=z,
-            **fields,  # type: ignore[arg-type]
+            **fitted,  # type: ignore[arg-type]
         )
     return Trend(
         status="fitted",
         reason=(
-            f"{kind} fit on {n} checkpoints, slope {theta[1]:.3g} per {unit} (z = {z:.2f}); "
-            f"between-checkpoint variance {tau2:.3g}"
+            f"{len(points)} checkpoints; models {mix}; slope {best.theta[1]:.3g} per {unit} "
+            f"({p_rising:.0%} of draws rise)"
         ),
-        cov=covt,
-        slope_z=z,
-        **fields,  # type: ignore[arg-type]
+        **fitted,  # type: ignore[arg-type]
     )
 
 
@@ -382,13 +325,14 @@ def fit_trend(
 
 @dataclass(frozen=True)
 class Crossing:
-    """Where the true score is forecast to cross a threshold.
+    """Where a checkpoint's true score is forecast to reach a threshold.
 
     Numbers only when ``status == 'forecast'``: ``x_mid`` is the median crossing x,
-    ``[x_lo, x_hi]`` the central ``level`` interval. ``x_mid`` and ``x_hi`` may be
-    ``math.inf`` (open-ended: at that quantile the curve never crosses, e.g. the slope
-    could be 0); ``x_lo`` is always finite and at most ``x_end``, the end of the range the
-    data support (the last checkpoint plus the observed span, unless set)."""
+    ``[x_lo, x_hi]`` the central ``level`` interval (quantiles of the crossing x over the
+    draws). ``x_mid`` and ``x_hi`` may be ``math.inf``: open-ended, at that quantile the
+    curve never reaches the threshold (it may flatten below it). ``x_lo`` is always finite
+    and at most ``x_end``, the end of the range the data support (by default the last
+    checkpoint plus the observed span of x)."""
 
     status: CrossingStatus
     x_mid: float | None
@@ -401,25 +345,62 @@ class Crossing:
     x_end: float | None = None
 
 
-def _first_reaching(
-    trend: Trend, threshold: float, q: float, start: float, stop: float, direction: Direction
-) -> float:
-    """Smallest x in [start, stop] with P(crossed by x) >= q (math.inf if none)."""
-    grid = np.linspace(start, stop, 801)
+def _crossing(
+    trend: Trend, threshold: float, level: float, direction: Direction, x_end: float | None
+) -> Crossing:
+    if not 0.0 < level < 1.0:
+        raise ValueError(f"level must be in (0, 1), got {level}")
+    if not math.isfinite(threshold):
+        raise ValueError(f"threshold must be a finite number, got {threshold!r}")
+    common = {"level": level, "threshold": threshold, "x_kind": trend.x_kind}
 
-    def prob(xs: NDArray[np.float64]) -> NDArray[np.float64]:
-        p = trend.prob_at_least(threshold, xs)
-        return p if direction == "up" else 1.0 - p
+    def no(status: CrossingStatus, reason: str) -> Crossing:
+        return Crossing(status, None, None, None, reason=reason, **common)  # type: ignore[arg-type]
 
-    p = prob(grid)
-    hit = np.nonzero(p >= q)[0]
-    if hit.size == 0:
-        return math.inf
-    i = int(hit[0])
-    if i == 0:
-        return float(grid[0])
-    f = lambda v: float(prob(np.asarray([v]))[0]) - q  # noqa: E731
-    return float(optimize.brentq(f, float(grid[i - 1]), float(grid[i]), xtol=1e-9))
+    if not trend.has_model:
+        return no(trend.status if trend.status != "fitted" else "no_trend", trend.reason)
+    span = trend.x_last - trend.x_first
+    end = trend.x_last + span if x_end is None else float(x_end)
+    common["x_end"] = end
+    word = ">=" if direction == "up" else "<="
+    mid_last = trend.band([trend.x_last], level)[0][1]
+    if (mid_last >= threshold) if direction == "up" else (mid_last <= threshold):
+        return no(
+            "already_crossed",
+            f"the median score at the latest checkpoint ({mid_last:.3g}) is already "
+            f"{word} {threshold:g}",
+        )
+    a = (1.0 - level) / 2.0
+    if a < trend.p_rising < 1.0 - a:
+        return no(
+            "no_trend",
+            f"no trend: the slope is not distinguishable from 0 at {level:.0%} "
+            f"({trend.p_rising:.0%} of draws rise)",
+        )
+    if (trend.p_rising >= 1.0 - a) != (direction == "up"):
+        return no("not_within_range", f"the trend moves away from {threshold:g} ({trend.reason})")
+    xs = trend.crossing_xs(threshold, direction)
+    q = np.quantile(xs, [a, 0.5, 1.0 - a], method="inverted_cdf")
+    x_lo, x_mid, x_hi = float(q[0]), float(q[1]), float(q[2])
+    if not x_lo <= end:
+        return no(
+            "not_within_range",
+            f"only {float(np.mean(xs <= end)):.0%} of draws reach {threshold:g} by x = {end:.4g}, "
+            f"the end of the range the checkpoints support (fewer than {a:.0%}; {trend.reason})",
+        )
+    note = ""
+    if not math.isfinite(x_hi):
+        note = "; open-ended: in some draws the curve never reaches the threshold"
+    elif x_hi > end:
+        note = f"; the interval extends past x = {end:.4g}, beyond the range the data support"
+    return Crossing(
+        "forecast",
+        x_mid,
+        x_lo,
+        x_hi,
+        reason=f"{trend.reason}; {level:.0%} crossing interval{note}",
+        **common,  # type: ignore[arg-type]
+    )
 
 
 def forecast_crossing(
@@ -435,80 +416,11 @@ def forecast_crossing(
     """Forecast the x at which a checkpoint's true score reaches ``threshold``
     (``direction='up'``: score >= threshold; ``'down'``: score <= threshold).
 
-    ``x_end`` bounds the range a forecast may claim (default: the last checkpoint plus the
-    observed span of x). The slope must differ from 0 at ``level`` for a forecast."""
-    if not 0.0 < level < 1.0:
-        raise ValueError(f"level must be in (0, 1), got {level}")
-    if not math.isfinite(threshold):
-        raise ValueError(f"threshold must be a finite number, got {threshold!r}")
+    The slope must differ from 0 at ``level`` for a forecast (``no_trend`` otherwise);
+    ``x_end`` bounds the range a forecast may claim (``not_within_range`` when the
+    interval's near end lies beyond it). Same as ``fit_trend(...).crossing(...)``."""
     trend = fit_trend(points, bounds=bounds, x_kind=x_kind, trend_level=level)
-    common = {"level": level, "threshold": threshold, "x_kind": x_kind}
-    if trend.status == "insufficient":
-        return Crossing("insufficient", None, None, None, reason=trend.reason, **common)  # type: ignore[arg-type]
-    if trend.status == "no_trend":
-        return Crossing("no_trend", None, None, None, reason=trend.reason, **common)  # type: ignore[arg-type]
-    span = trend.x_last - trend.x_first
-    end = trend.x_last + span if x_end is None else float(x_end)
-    common["x_end"] = end
-    mid_last = trend.band([trend.x_last], level)[0][1]
-    crossed = mid_last >= threshold if direction == "up" else mid_last <= threshold
-    word = ">=" if direction == "up" else "<="
-    if crossed:
-        return Crossing(
-            "already_crossed",
-            None,
-            None,
-            None,
-            reason=(
-                f"the fitted score at the latest checkpoint ({mid_last:.3g}) is already "
-                f"{word} {threshold:g}"
-            ),
-            **common,  # type: ignore[arg-type]
-        )
-    rising = trend.params[1] > 0
-    if rising != (direction == "up"):
-        return Crossing(
-            "not_within_range",
-            None,
-            None,
-            None,
-            reason=f"the trend moves away from {threshold:g} (slope {trend.params[1]:.3g})",
-            **common,  # type: ignore[arg-type]
-        )
-    a = (1.0 - level) / 2.0
-    far = trend.x_last + 20.0 * max(span, 1e-9)
-    x_lo = _first_reaching(trend, threshold, a, trend.x_first, end, direction)
-    if not math.isfinite(x_lo):
-        return Crossing(
-            "not_within_range",
-            None,
-            None,
-            None,
-            reason=(
-                f"the {level:.0%} band does not reach {threshold:g} before x = {end:.4g} "
-                "(the end of the range the checkpoints support)"
-            ),
-            **common,  # type: ignore[arg-type]
-        )
-    x_mid = _first_reaching(trend, threshold, 0.5, x_lo, far, direction)
-    x_hi = _first_reaching(
-        trend, threshold, 1.0 - a, x_mid if math.isfinite(x_mid) else x_lo, far, direction
-    )
-    note = ""
-    if not math.isfinite(x_hi):
-        note = "; open-ended: the band's far edge never reaches the threshold"
-    elif x_hi > end:
-        note = (
-            f"; the interval extends past x = {end:.4g}, beyond the range the checkpoints support"
-        )
-    return Crossing(
-        "forecast",
-        x_mid,
-        x_lo,
-        x_hi,
-        reason=f"{trend.reason}; {level:.0%} crossing interval{note}",
-        **common,  # type: ignore[arg-type]
-    )
+    return _crossing(trend, threshold, level, direction, x_end)
 
 
 def crossing_probability(
@@ -523,8 +435,4 @@ def crossing_probability(
     """P(a checkpoint's true score at ``x`` is >= ``threshold``) (``<=`` for
     ``direction='down'``); ``None`` when the series supports no forecast (too few points,
     or no trend at :data:`TREND_LEVEL`)."""
-    trend = fit_trend(points, bounds=bounds, x_kind=x_kind)
-    if trend.status != "fitted":
-        return None
-    p = float(trend.prob_at_least(threshold, np.asarray([float(x)]))[0])
-    return p if direction == "up" else 1.0 - p
+    return fit_trend(points, bounds=bounds, x_kind=x_kind).probability(threshold, x, direction)

@@ -12,8 +12,6 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 
-import numpy as np
-
 from redline.decide.forecast_triggers import (
     DAYS_PER_MONTH,
     ForecastInput,
@@ -23,9 +21,9 @@ from redline.decide.forecast_triggers import (
 from redline.framework import schema as S
 from redline.measure.forecast import (
     SeriesPoint,
+    Trend,
     XKind,
     fit_trend,
-    forecast_crossing,
 )
 
 __all__ = ["SeriesKey", "forecast_inputs", "horizon_x"]
@@ -43,15 +41,19 @@ def horizon_x(rule: S.ForecastRule, x_now: float, x_kind: XKind) -> float | None
     return None if months is None else x_now + months * DAYS_PER_MONTH
 
 
+def _finite(v: float | None) -> float | None:
+    return v if v is not None and math.isfinite(v) else None
+
+
 def _one(
     rule: S.ForecastRule,
     t: Target,
     strategy: str | None,
     points: Sequence[SeriesPoint],
-    x_kind: XKind,
-    bounds: tuple[float, float],
+    trend: Trend,
     level: float,
 ) -> ForecastInput:
+    x_kind = trend.x_kind
     assert t.threshold is not None
     x_now = max((p.x for p in points), default=math.nan)
     base = {
@@ -83,19 +85,17 @@ def _one(
             reason=why,
             **base,
         )
-    trend = fit_trend(points, bounds=bounds, x_kind=x_kind)
-    crossing = forecast_crossing(
-        points, t.threshold, level=level, bounds=bounds, x_kind=x_kind, direction=t.direction
-    )
-    triple = (
-        (crossing.x_lo, crossing.x_mid, crossing.x_hi)
-        if crossing.status == "forecast"
-        and crossing.x_lo is not None
-        and crossing.x_mid is not None
-        and crossing.x_hi is not None
-        else None
-    )
-    if trend.status != "fitted":
+    crossing = trend.crossing(t.threshold, level=level, direction=t.direction)
+    triple = None
+    if crossing.status == "forecast" and crossing.x_lo is not None:
+        # math.inf (open-ended) is recorded as None, which JSON can carry.
+        triple = (
+            crossing.x_lo,
+            _finite(crossing.x_mid),
+            _finite(crossing.x_hi),
+        )
+    p = trend.probability(t.threshold, x_h, t.direction)
+    if p is None:
         return ForecastInput(
             x_now=x_now,
             x_horizon=x_h,
@@ -104,13 +104,10 @@ def _one(
             reason=trend.reason,
             **base,
         )
-    p = float(trend.prob_at_least(t.threshold, np.asarray([x_h]))[0])
-    if t.direction == "down":
-        p = 1.0 - p
     return ForecastInput(
         x_now=x_now,
         x_horizon=x_h,
-        probability=min(max(p, 0.0), 1.0),
+        probability=p,
         status=crossing.status,
         reason=crossing.reason,
         crossing=triple,
@@ -133,6 +130,7 @@ def forecast_inputs(
     ``level`` is that of the recorded crossing interval (the rule's probability is what
     decides whether it fires). Raises ValueError for invalid points."""
     out: list[ForecastInput] = []
+    trends: dict[SeriesKey, Trend] = {}
     for rule in fw.governance.reassessment.forecast_rules:
         for t in rule_targets(fw, rule):
             if t.threshold is None:
@@ -141,5 +139,8 @@ def forecast_inputs(
                 series.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2] or "")
             ):
                 if evaluation == t.evaluation and metric == t.metric:
-                    out.append(_one(rule, t, strategy, points, x_kind, bounds, level))
+                    key = (evaluation, metric, strategy)
+                    if key not in trends:
+                        trends[key] = fit_trend(points, bounds=bounds, x_kind=x_kind)
+                    out.append(_one(rule, t, strategy, points, trends[key], level))
     return out

@@ -130,6 +130,8 @@ class ForecastRule(Strict):
 
     @model_validator(mode="after")
     def _has_horizon(self) -> ForecastRule:
+        if self.levels == []:
+            raise ValueError("levels: give at least one level id, or 'all'")
         if self.horizon_compute_multiple is None and self.horizon_months is None:
             raise ValueError(
                 "a forecast rule needs a horizon: give horizon_compute_multiple, "
