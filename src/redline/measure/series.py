@@ -17,7 +17,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from redline.framework import schema as S
-from redline.measure.forecast import SeriesPoint, XKind, days_of, fit_trend, forecast_crossing
+from redline.measure.forecast import SeriesPoint, XKind, days_of, fit_trend
 from redline.measure.forecast_inputs import SeriesKey
 from redline.measure.lineage import Checkpoint, LineageFile, x_axis
 from redline.measure.results import Results
@@ -181,7 +181,11 @@ def _finite(v: float | None) -> float | None:
 def _analyse(fw: S.Framework, x: str, s: TrackedSeries) -> TrackedSeries:
     pts = _points(x, s)
     kind = forecast_x_kind(x)
-    trend = fit_trend(pts, x_kind=kind, trend_level=FORECAST_LEVEL)
+    try:
+        trend = fit_trend(pts, x_kind=kind, trend_level=FORECAST_LEVEL)
+    except ValueError as exc:  # e.g. a metric outside [0, 1]: no bounded trend to fit
+        why = TrendRecord(kind="none", status="insufficient", reason=f"no trend fitted: {exc}")
+        return s.model_copy(update={"trend": why})
     band: list[tuple[float, float, float, float]] = []
     if trend.status != "insufficient":
         x0, x1 = trend.x_first, trend.x_last
@@ -194,11 +198,9 @@ def _analyse(fw: S.Framework, x: str, s: TrackedSeries) -> TrackedSeries:
     crossings = []
     for domain, lv, c in _targets(fw, s.evaluation, s.metric):
         up = c.op in (S.Op.GE, S.Op.GT)
-        cr = forecast_crossing(
-            pts,
+        cr = trend.crossing(
             float(c.value),  # type: ignore[arg-type]
             level=FORECAST_LEVEL,
-            x_kind=kind,
             direction="up" if up else "down",
         )
         crossings.append(

@@ -78,11 +78,11 @@ def _decide_at(
         forecasts = forecast_inputs(fw, series_map(series), x_kind=forecast_x_kind(series.x))
     except ValueError as exc:
         raise _fail(f"forecast: {exc}") from None
-    # An open-ended crossing (x_hi = inf) cannot go into the ledger's canonical JSON:
-    # keep the forecast's probability and status, drop the crossing triple.
+    # The ledger's canonical JSON has no infinity: an open end must be None (the forecast
+    # API records it so; this guards the record should a number slip through).
     forecasts = [
         f.model_copy(update={"crossing": None})
-        if f.crossing is not None and not all(math.isfinite(v) for v in f.crossing)
+        if f.crossing is not None and not all(v is None or math.isfinite(v) for v in f.crossing)
         else f
         for f in forecasts
     ]
@@ -325,7 +325,7 @@ def track(
         )
         render_decision(decision, _out)
         for f in decision.forecasts:
-            _out.print(f"forecast {f.status.replace('_', ' ')}: {f.reason}", markup=False)
+            _out.print(f"FORECAST {f.status.replace('_', ' ').upper()}: {f.reason}", markup=False)
         new = [t.checkpoint.id for t in tracked if t.new]
         _out.print(
             f"Assessed {len(new)} new checkpoint(s){': ' + ', '.join(new) if new else ''}; "

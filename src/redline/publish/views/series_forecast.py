@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 
-from redline.measure.forecast import SeriesPoint, XKind, fit_trend, forecast_crossing
+from redline.measure.forecast import SeriesPoint, XKind, fit_trend
 from redline.publish.views.report_models import TrendSeries
 from redline.publish.views.series_models import BandPoint, CrossingView, TrendForecast
 
@@ -68,9 +68,7 @@ def with_forecast(s: TrendSeries) -> TrendSeries:
         if r.value is None or r.kind == "requirement":
             continue
         up = r.op in (">=", ">")
-        c = forecast_crossing(
-            pts, r.value, level=LEVEL, x_kind=kind, direction="up" if up else "down"
-        )
+        c = trend.crossing(r.value, level=LEVEL, direction="up" if up else "down")
 
         def cx(v: float | None) -> float | None:
             return v * scale if v is not None and math.isfinite(v) else None
