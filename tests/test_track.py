@@ -416,3 +416,48 @@ def test_a_rising_lineage_is_forecast_decided_with_its_forecast_rule_and_recorde
     # Every checkpoint's decision, forecasts included, went into the ledger.
     for cid in SHARES:
         assert (out / "checkpoints" / cid / "ledger.json").exists()
+
+
+def test_date_series_band_is_in_the_charts_date_units() -> None:
+    points = [
+        TrendPoint(
+            assessment_id=f"a{i}",
+            model=f"k{i}",
+            date=dt.datetime(2026, 1 + 2 * i, 1, tzinfo=dt.UTC),
+            effective_compute=None,
+            estimate=s,
+            lower=s - h,
+            upper=s + h,
+            current=i == len(RISING) - 1,
+        )
+        for i, (s, h) in enumerate(RISING)
+    ]
+    rung = Rung(
+        level="bio-alert",
+        name="Alert",
+        kind="alert",
+        op=">=",
+        value=0.55,
+        status="not_reached",
+        status_words="ruled out",
+        counts_as_reached=False,
+    )
+    s = with_forecast(
+        TrendSeries(
+            key="b",
+            evaluation="b",
+            name="B",
+            metric="accuracy",
+            x="date",
+            points=points,
+            rungs=[rung],
+        )
+    )
+    assert s.forecast is not None and s.forecast.band
+    first, last = points[0].date.timestamp(), points[-1].date.timestamp()
+    assert s.forecast.band[0].x == pytest.approx(first)
+    assert s.forecast.band[-1].x == pytest.approx(last + (last - first))
+    [c] = s.forecast.crossings
+    if c.status == "forecast":
+        assert c.x_lo is not None and c.x_lo > last - 86400
+        assert re.search(r"\d{4}-\d{2}-\d{2}", c.words)

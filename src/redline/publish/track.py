@@ -195,12 +195,10 @@ def _report(tracked: list[TrackedCheckpoint], out_dir: Path, series: SeriesFile)
 
     latest = tracked[-1]
     compute: dict[str, float] = {}
-    if series.x != "date":
+    if series.x == "effective_compute":  # the report's axis is effective compute or date
         for t in tracked:
-            c = t.checkpoint
-            v = c.effective_compute if series.x == "effective_compute" else c.training_compute
-            if v is not None:
-                compute[str(t.directory.resolve())] = v
+            if t.checkpoint.effective_compute is not None:
+                compute[str(t.directory.resolve())] = t.checkpoint.effective_compute
     try:
         view = build_report(
             [latest.directory],

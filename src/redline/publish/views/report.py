@@ -282,6 +282,12 @@ def _domain_report(
     )
 
 
+def _point_date(a: Assessment) -> dt.datetime:
+    """A tracked checkpoint's own date (``redline track``), else when it was assessed."""
+    c = a.results.checkpoint
+    return dt.datetime.combine(c.date, dt.time(), dt.UTC) if c else a.results.created
+
+
 def _trend(
     current: Assessment,
     history: Sequence[Assessment],
@@ -308,7 +314,7 @@ def _trend(
             point = TrendPoint(
                 assessment_id=a.results.assessment_id,
                 model=a.results.checkpoint.id if a.results.checkpoint else a.results.model.name,
-                date=a.results.created,
+                date=_point_date(a),
                 effective_compute=a.effective_compute,
                 estimate=e.estimate,
                 lower=iv.lower if iv else None,
