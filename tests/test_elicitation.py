@@ -295,3 +295,40 @@ def test_results_record_shots_from_task_args(shots: int) -> None:
     )
     rec = _elicitation(spec, _Log())
     assert rec == RunElicitation(strategy="few-shot", few_shot=shots, epochs=2)
+
+
+def test_a_matrix_factor_without_the_required_elicitation_is_scored_at_its_maximum() -> None:
+    from test_decide_properties import generated_framework
+
+    fw = next(
+        f
+        for f in map(generated_framework, range(500))
+        if any(d.risk_matrix is not None for d in f.domains)
+    )
+    dom = next(d for d in fw.domains if d.risk_matrix is not None)
+    assert dom.risk_matrix is not None
+    factor = dom.risk_matrix.factors[0]
+    assert isinstance(factor.source, S.MetricFactorSource)
+    ev = factor.source.evaluation
+    req = S.ElicitationRequirement(few_shot=2)
+    fw = _with_requirements(_strip(fw), {ev: req})
+    low = Measurement(evaluation=ev, metric="score", estimate=0.0, intervals={0.95: (0.0, 0.0)})
+    met = decide(
+        fw,
+        Inputs(measurements=[low.model_copy(update={"elicitation": record_for(fw, ev, met=True)})]),
+    )
+    short = decide(
+        fw,
+        Inputs(measurements=[low.model_copy(update={"elicitation": ElicitationRecord(runs=[])})]),
+    )
+    reasons = [
+        r for lo in next(d for d in short.domains if d.domain == dom.id).levels for r in lo.reasons
+    ]
+    assert any(
+        "evidence insufficient" in r and f"maximum {factor.scores[-1]}" in r for r in reasons
+    )
+    assert not any(
+        "evidence insufficient" in r
+        for lo in next(d for d in met.domains if d.domain == dom.id).levels
+        for r in lo.reasons
+    )

@@ -141,6 +141,13 @@ def test_track_assesses_records_keeps_the_series_and_resumes(
     assert not re.search(r'(src|href)="https?:', html)
     logs = sorted(p.name for p in out.rglob("*.eval"))
 
+    # The public site draws the same series (band and all) on the framework's page.
+    from redline.publish.site import build_site
+
+    build_site([fw], tmp_path / "site", assessment_dirs=sorted((out / "checkpoints").iterdir()))
+    pages = [p.read_text() for p in (tmp_path / "site").rglob("*.html")]
+    assert any('class="trend-band"' in p for p in pages)
+
     # A re-run assesses nothing new and records nothing again.
     code, text = _track(fw, lin, out)
     assert code == 0, text

@@ -286,6 +286,13 @@ def _factor_score(ctx: _Context, f: S.RiskFactor, reasons: list[str]) -> int:
     if meas is None:
         reasons.append(f"{f.name}: {src.evaluation}.{metric} not measured; scored at its maximum")
         return f.scores[-1]
+    short = _elicitation_gaps(ctx, src.evaluation, meas)
+    if short:
+        reasons.append(
+            f"{f.name}: evidence insufficient, the required elicitation of {src.evaluation} "
+            f"was not met ({'; '.join(short)}); scored at its maximum {f.scores[-1]}"
+        )
+        return f.scores[-1]
     # The risky end of the widest interval available: factors are scored cautiously.
     ivs = sorted(meas.intervals.items())
     upper = ivs[-1][1][1] if ivs else meas.estimate
