@@ -123,6 +123,13 @@ def test_track_assesses_records_keeps_the_series_and_resumes(
         assert res.checkpoint.family == "tiny-family"
         ids.add(json.loads((d / "ledger.json").read_text())["decision_id"])
     assert len(ids) == 3
+    from redline.ledger import open_ledger
+
+    with open_ledger(create=False) as ledger:
+        entries = [e.data() for e in ledger.entries(kinds=["assessment_recorded"])]
+    assert [e["checkpoint"]["id"] for e in entries] == ["c1", "c2", "c3"]
+    assert entries[2]["checkpoint"]["effective_compute"] == 8e24
+    assert entries[2]["checkpoint"]["date"] == "2026-03-01"
     # c3 is 4x c2: the compute-multiple trigger fires for it, not for c2 (2x c1).
     latest = json.loads((out / "decision.json").read_text())
     assert any("grew 4x" in r for r in latest["assessment_due"]), latest["assessment_due"]
