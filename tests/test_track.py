@@ -169,6 +169,27 @@ def test_track_assesses_records_keeps_the_series_and_resumes(
     code, text = _track(fw, lin, out, "--json")
     assert code == 0, text
     assert json.loads(text)["assessed"] == ["c4"]
+    assert json.loads(text)["due_now"] == []  # assessed today; the framework says 6 months
+
+
+def test_a_stale_latest_assessment_is_due_now() -> None:
+    from redline.measure.track import TrackedCheckpoint
+    from redline.publish.track import _due_now
+
+    fw = load_framework(LINEAGE_FW)
+    lin = _lineage()
+    old = _results(LINEAGE_FW, 0.3, 0.05, 0)
+    old = old.model_copy(update={"created": dt.datetime.now(dt.UTC) - dt.timedelta(days=200)})
+    t = TrackedCheckpoint(lin.checkpoints[-1], Path("unused"), old, new=False)
+    [why] = _due_now(fw, t)
+    assert "months since the last assessment" in why
+    fresh = TrackedCheckpoint(
+        lin.checkpoints[-1],
+        Path("unused"),
+        old.model_copy(update={"created": dt.datetime.now(dt.UTC)}),
+        new=False,
+    )
+    assert _due_now(fw, fresh) == []
 
 
 def test_track_errors_are_located_and_write_nothing(tmp_path: Path) -> None:

@@ -97,6 +97,18 @@ def _decide_at(
     return decide(fw, inputs)
 
 
+def _due_now(fw: S.Framework, latest: TrackedCheckpoint) -> list[str]:
+    """The framework's time trigger since the latest checkpoint was assessed, judged today
+    (the compute trigger waits for the next checkpoint's compute)."""
+    import datetime as dt
+
+    from redline.decide.reassess import Lineage, assessment_due
+
+    today = dt.datetime.now(dt.UTC).date()
+    since = Lineage(last_assessed=latest.results.created.date(), today=today)
+    return assessment_due(fw, since, today)
+
+
 def _record(framework: Path, t: TrackedCheckpoint, decision: Decision, key: str | None) -> str:
     from redline.ledger import LedgerError, open_ledger, record_assessment
 
@@ -305,6 +317,7 @@ def track(
     atomic_write(out / "series.json", series.model_dump_json(indent=2))
     atomic_write(out / "decision.json", decision.model_dump_json(indent=2))
     report_path = _report(tracked, out, series)
+    due_now = _due_now(fw, tracked[-1])
     worst = decision.worst()
     code = 4 if worst is VerdictKind.FORBIDDEN else 3 if worst is VerdictKind.BLOCKED else 0
     if as_json:
@@ -312,6 +325,7 @@ def track(
             "series": json.loads(series.model_dump_json()),
             "decision": json.loads(decision.model_dump_json()),
             "assessed": [t.checkpoint.id for t in tracked if t.new],
+            "due_now": due_now,
             "report": str(report_path) if report_path else None,
             "exit_code": code,
         }
@@ -324,6 +338,8 @@ def track(
         render_decision(decision, _out)
         for f in decision.forecasts:
             _out.print(f"FORECAST {f.status.replace('_', ' ').upper()}: {f.reason}", markup=False)
+        for why in due_now:
+            _out.print(f"ASSESSMENT DUE NOW: {why}", markup=False, style="bold")
         new = [t.checkpoint.id for t in tracked if t.new]
         _out.print(
             f"Assessed {len(new)} new checkpoint(s){': ' + ', '.join(new) if new else ''}; "
