@@ -13,7 +13,9 @@ Curves (cells):
 * ``flattens above t``: p = 0.85 sigmoid(b (x - c)): a ceiling above t, slowing near it;
 * ``flattens below t``: p = 0.5 sigmoid(b (x - c)): never reaches t = 0.6;
 * ``jumps``: p = 0.15 sigmoid(x - c1) + 0.8 sigmoid(5 (x - c2)): a slow rise, then a steep
-  one (an emergent capability) between the last checkpoint and the crossing;
+  one (an emergent capability). ``onset seen``: the crossing is 0.05-0.4 decades after the
+  last checkpoint, so the steep rise has begun in the data; ``onset unseen``: 0.6-1.5
+  decades after, so the data show only the slow rise;
 * ``linear``: p = a + s x, s ~ U(0.08, 0.2) per decade, capped so that the first
   checkpoint's true score is at least 0.03 (a straight line over the observed range).
 
@@ -85,7 +87,10 @@ def make_curve(cell: str, rng: np.random.Generator, x_last: float) -> Curve:
         b, cap = rng.uniform(1.0, 2.5), 0.5
         c = x_last + rng.uniform(0.0, 1.0)  # still rising steadily at the last checkpoint
         return lambda x: cap * expit(b * (x - c))
-    if cell == "jumps":
+    if cell.startswith("jumps"):
+        # onset seen: the steep rise has begun by the last checkpoint; unseen: it has not
+        seen = cell == "jumps, onset seen"
+        target = x_last + (rng.uniform(0.05, 0.4) if seen else rng.uniform(0.6, 1.5))
         c1 = x_last - rng.uniform(0.0, 1.0)
         # the steep part centred so that the crossing lands on target
         base = 0.15 * expit(target - c1)
@@ -205,7 +210,8 @@ CELLS = (
     "flattens above t",
     "flattens below t, bend seen",
     "flattens below t, bend unseen",
-    "jumps",
+    "jumps, onset seen",
+    "jumps, onset unseen",
     "linear",
 )
 SMOOTH = ("logistic", "flattens above t", "linear")

@@ -163,6 +163,17 @@ def test_curve_that_flattens_below_the_threshold_is_not_forecast_to_cross() -> N
     assert t.ceiling == pytest.approx(0.5, abs=0.05)
 
 
+def test_a_chance_floor_is_fitted() -> None:
+    def curve(x: float) -> float:
+        return float(0.25 + 0.75 * expit(2.0 * (x - 24.5)))
+
+    t = fit_trend(sampled(curve, 10, 5000, seed=5))
+    assert t.floor == pytest.approx(0.25, abs=0.03)
+    assert max(t.models, key=lambda m: m.weight).kind == "floor"
+    lo, _, _ = t.band([20.0], 0.95)[0]
+    assert lo >= 0.2  # the band stays near the floor far below the data
+
+
 def test_linear_fit_for_short_series_logistic_from_four() -> None:
     assert fit_trend(series([0.1, 0.2, 0.3])).kind == "linear"
     assert {m.kind for m in fit_trend(series([0.1, 0.2, 0.3])).models} == {"linear"}

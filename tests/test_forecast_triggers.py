@@ -7,7 +7,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import redline.framework as F
@@ -136,6 +136,8 @@ def test_json_schema_describes_forecast_rules() -> None:
 
 @settings(max_examples=60, deadline=None)
 @given(st.floats(min_value=0.0, max_value=1.0), st.floats(min_value=0.01, max_value=0.99))
+@example(0.8, 0.8)  # at the rule's probability exactly: fired ("at least")
+@example(0.7999, 0.8)
 def test_fires_iff_probability_at_least_the_rules(p: float, required: float) -> None:
     text = framework_text(RULES.replace("probability: 0.8", f"probability: {required!r}"))
     loaded = load_text(text, "fw.yaml")

@@ -6,14 +6,15 @@ each :class:`SeriesPoint` has an x (log10 of effective or training compute, or d
 
 :func:`fit_trend` fits the score against x with models that respect the metric's bounds
 (:mod:`redline.measure.forecast_fit`): a logistic in x (from 4 distinct x), a logistic with a
-fitted ceiling (from 6) and a line clipped to the bounds (from 2; the only model for 2 or 3
-checkpoints). Each point is weighted by its own interval; scatter beyond those intervals is a
-between-checkpoint variance. The models are averaged with AIC weights, and the band is that
-of a *checkpoint's true score* at x, from draws of each model's parameters (its fit
-uncertainty) and of the between-checkpoint deviation. Each draw is a monotone curve, so the
-crossing interval is the quantiles of the draws' crossing x. ``docs/statistics.md`` ("Trends
-and forecasts") states the method and its assumptions; ``benchmarks/forecast.py`` measures
-the coverage of the crossing intervals.
+fitted ceiling or a fitted floor (from 5, when a likelihood-ratio test justifies it) and a
+line clipped to the bounds (from 2; the only model for 2 or 3 checkpoints). Each point is
+weighted by its own interval; scatter beyond those intervals is a between-checkpoint
+variance. The models are averaged with AIC weights, and the band is that of a *checkpoint's
+true score* at x, from draws of each model's parameters (its fit uncertainty) and of the
+between-checkpoint deviation. Each draw is a monotone curve, so the crossing interval is the
+quantiles of the draws' crossing x. ``docs/statistics.md`` ("Trends and forecasts") states the
+method and its assumptions; ``benchmarks/forecast.py`` measures the coverage of the crossing
+intervals.
 """
 
 from __future__ import annotations
@@ -156,10 +157,10 @@ class Trend:
     ``insufficient`` (fewer than :data:`MIN_POINTS` distinct x; no model).
 
     ``kind`` is the model with the largest weight (``none`` when no model); ``params`` its
-    (a, b) of ``eta = a + b * (x - x_ref)``, ``cov`` their covariance, ``ceiling`` its upper
-    asymptote in score units, ``tau2`` its between-checkpoint variance (eta scale). ``models``
-    lists every candidate fitted, with its AIC weight; bands and probabilities use all of
-    them."""
+    (a, b) of ``eta = a + b * (x - x_ref)``, ``cov`` their covariance, ``ceiling`` and
+    ``floor`` its asymptotes in score units, ``tau2`` its between-checkpoint variance (eta
+    scale). ``models`` lists every candidate fitted, with its AIC weight; bands and
+    probabilities use all of them."""
 
     kind: Literal["logistic", "linear", "none"]
     x_kind: XKind
@@ -169,6 +170,7 @@ class Trend:
     params: tuple[float, float] = (0.0, 0.0)
     cov: tuple[tuple[float, float], tuple[float, float]] = ((0.0, 0.0), (0.0, 0.0))
     ceiling: float = 1.0
+    floor: float = 0.0
     tau2: float = 0.0
     df: float | None = None
     x_ref: float = 0.0
@@ -292,6 +294,7 @@ def fit_trend(
         "params": (best.theta[0], best.theta[1]),
         "cov": c,
         "ceiling": lo + (hi - lo) * (best.theta[2] if best.kind == "ceiling" else 1.0),
+        "floor": lo + (hi - lo) * (best.theta[2] if best.kind == "floor" else 0.0),
         "tau2": best.tau2,
         "df": best.df,
         "p_rising": p_rising,

@@ -7,6 +7,8 @@ link from eta to the score:
 * ``logistic``: ``u = sigmoid(eta)`` (the curve runs from the lower to the upper bound);
 * ``ceiling``: ``u = c * sigmoid(eta)`` with a fitted ceiling ``c`` in (0, 1] (a curve that
   flattens below the upper bound);
+* ``floor``: ``u = f + (1 - f) * sigmoid(eta)`` with a fitted floor ``f`` in [0, 0.95) (a
+  chance level, or a flat baseline before a steep rise);
 * ``linear``: ``u = clip(eta, 0, 1)``.
 
 Each point has its measurement SD ``s_i`` (from its own interval). Scatter beyond that is a
@@ -28,17 +30,18 @@ from numpy.typing import NDArray
 from scipy import optimize, special
 from scipy import stats as _sp
 
-ModelKind = Literal["logistic", "ceiling", "linear"]
+ModelKind = Literal["logistic", "ceiling", "floor", "linear"]
 Array = NDArray[np.float64]
 
 TAU2_CAP = 100.0  # eta-scale variance; a logit SD of 10 means "anything goes"
-MIN_FOR: dict[ModelKind, int] = {"linear": 2, "logistic": 4, "ceiling": 5}
+MIN_FOR: dict[ModelKind, int] = {"linear": 2, "logistic": 4, "ceiling": 5, "floor": 5}
 """Fewest distinct x for each candidate: a curve needs more points than a line, and a
-fitted ceiling more again (with fewer, it is not identified)."""
+fitted ceiling or floor more again (with fewer, it is not identified)."""
 
 
 CEILING_TEST = 0.5
-"""Level of the likelihood-ratio test a fitted ceiling must pass to join the average."""
+"""Level of the likelihood-ratio test a fitted ceiling or floor must pass to join the
+average (against the plain logistic, in which both are nested)."""
 CEILING_CRITICAL = float(_sp.chi2.ppf(CEILING_TEST, 1))
 
 
@@ -53,15 +56,6 @@ class ModelFit:
     weight: float = 0.0
 
 
-def unit_curve(kind: ModelKind, theta: Array, d: Array) -> Array:
-    """u at offsets ``d`` (theta: rows of parameters broadcast against d)."""
-    eta = theta[..., 0] + theta[..., 1] * d
-    if kind == "linear":
-        return np.asarray(np.clip(eta, 0.0, 1.0))
-    p = special.expit(eta)
-    return np.asarray(p * theta[..., 2] if kind == "ceiling" else p)
-
-
 def _parts(kind: ModelKind, theta: Array, d: Array) -> tuple[Array, Array, Array]:
     """(u, du/deta, jacobian of u in theta) at the points (unclipped for the line)."""
     eta = theta[0] + theta[1] * d
@@ -72,8 +66,12 @@ def _parts(kind: ModelKind, theta: Array, d: Array) -> tuple[Array, Array, Array
     dp = p * (1.0 - p)
     if kind == "logistic":
         return p, dp, np.column_stack([dp, dp * d])
-    c = theta[2]
-    return c * p, c * dp, np.column_stack([c * dp, c * dp * d, p])
+    if kind == "ceiling":
+        c = theta[2]
+        return c * p, c * dp, np.column_stack([c * dp, c * dp * d, p])
+    f = theta[2]
+    g = (1.0 - f) * dp
+    return f + (1.0 - f) * p, g, np.column_stack([g, g * d, 1.0 - p])
 
 
 def _wls(kind: ModelKind, d: Array, u: Array, w: Array, start: Array, b_max: float) -> Array:
@@ -83,8 +81,9 @@ def _wls(kind: ModelKind, d: Array, u: Array, w: Array, start: Array, b_max: flo
         sol, *_ = np.linalg.lstsq(X * sw[:, None], u * sw, rcond=None)
         return np.asarray(sol, dtype=np.float64)
     sw = np.sqrt(w)
-    lo = [-30.0, -b_max] + ([0.02] if kind == "ceiling" else [])
-    hi = [30.0, b_max] + ([1.0] if kind == "ceiling" else [])
+    third = {"ceiling": ([0.02], [1.0]), "floor": ([0.0], [0.95])}.get(kind, ([], []))
+    lo = [-30.0, -b_max, *third[0]]
+    hi = [30.0, b_max, *third[1]]
     x0 = np.clip(start, np.asarray(lo) + 1e-6, np.asarray(hi) - 1e-6)
 
     def resid(t: Array) -> Array:
@@ -100,20 +99,23 @@ def _wls(kind: ModelKind, d: Array, u: Array, w: Array, start: Array, b_max: flo
 def _start(kind: ModelKind, d: Array, u: Array, s: Array) -> Array:
     if kind == "linear":
         return np.zeros(2)
-    top = 1.0
+    top, bottom = 1.0, 0.0
     if kind == "ceiling":
         top = float(min(max(np.max(u) * 1.1, 0.1), 1.0))
-    uc = np.clip(u / top, 0.02, 0.98)
+    if kind == "floor":
+        bottom = float(min(max(np.min(u) * 0.9, 0.0), 0.9))
+    uc = np.clip((u - bottom) / (top - bottom), 0.02, 0.98)
     X = np.column_stack([np.ones_like(d), d])
     w = (uc * (1 - uc) / s) ** 2
     sw = np.sqrt(w)
     ab, *_ = np.linalg.lstsq(X * sw[:, None], special.logit(uc) * sw, rcond=None)
-    return np.asarray([*ab, top] if kind == "ceiling" else ab, dtype=np.float64)
+    third = {"ceiling": [top], "floor": [bottom]}.get(kind, [])
+    return np.asarray([*ab, *third], dtype=np.float64)
 
 
 def fit_model(kind: ModelKind, d: Array, u: Array, s: Array, b_max: float) -> ModelFit | None:
     """Weighted fit of one candidate with its Paule-Mandel tau2; None if not identified."""
-    n, k = len(d), (3 if kind == "ceiling" else 2)
+    n, k = len(d), (3 if kind in ("ceiling", "floor") else 2)
     dof = n - k
     theta = _start(kind, d, u, s)
     tau2 = 0.0
@@ -141,8 +143,8 @@ def fit_model(kind: ModelKind, d: Array, u: Array, s: Array, b_max: float) -> Mo
         tau2 = new
         if done:
             break
-    if kind == "ceiling" and theta[2] >= 0.995:
-        return None  # the ceiling sits at the bound: this is the plain logistic
+    if (kind == "ceiling" and theta[2] >= 0.995) or (kind == "floor" and theta[2] <= 0.005):
+        return None  # at the bound: this is the plain logistic
     mu, g, J = _parts(kind, theta, d)
     if kind == "linear":
         mu = np.clip(mu, 0.0, 1.0)
@@ -168,18 +170,19 @@ def fit_model(kind: ModelKind, d: Array, u: Array, s: Array, b_max: float) -> Mo
 def fit_candidates(d: Array, u: Array, s: Array, distinct: int, b_max: float) -> list[ModelFit]:
     """Every candidate the number of distinct x allows, with AIC weights summing to 1."""
     kinds: list[ModelKind] = [
-        k for k in ("logistic", "ceiling", "linear") if distinct >= MIN_FOR[k]
+        k for k in ("logistic", "ceiling", "floor", "linear") if distinct >= MIN_FOR[k]
     ]
     if distinct < MIN_FOR["logistic"]:
         kinds = ["linear"]
     fits = [f for f in (fit_model(k, d, u, s, b_max) for k in kinds) if f is not None]
     by_kind = {f.kind: f for f in fits}
-    if "ceiling" in by_kind and "logistic" in by_kind:
-        # The ceiling must be justified: a likelihood-ratio test against the plain
-        # logistic (nested: ceiling = upper bound) at CEILING_TEST.
-        lr = by_kind["logistic"].aic - by_kind["ceiling"].aic + 2.0
-        if lr < CEILING_CRITICAL:
-            fits = [f for f in fits if f.kind != "ceiling"]
+    for extra in ("ceiling", "floor"):
+        if extra in by_kind and "logistic" in by_kind:
+            # A ceiling or floor must be justified: a likelihood-ratio test against the
+            # plain logistic (nested: the asymptote at the bound) at CEILING_TEST.
+            lr = by_kind["logistic"].aic - by_kind[extra].aic + 2.0
+            if lr < CEILING_CRITICAL:
+                fits = [f for f in fits if f.kind != extra]
     if not fits:
         return []
     best = min(f.aic for f in fits)
@@ -198,7 +201,8 @@ class Draws:
 
     a: Array
     b: Array
-    c: Array  # ceiling on the unit scale (1 for logistic and linear)
+    c: Array  # ceiling on the unit scale (1 unless fitted)
+    f: Array  # floor on the unit scale (0 unless fitted)
     eps: Array  # a checkpoint's own deviation from the curve, eta scale
     linear: NDArray[np.bool_]
 
@@ -207,7 +211,7 @@ class Draws:
 
     def unit(self, d: Array) -> Array:
         eta = self.eta(d)
-        logistic = special.expit(eta) * self.c[:, None]
+        logistic = self.f[:, None] + special.expit(eta) * (self.c - self.f)[:, None]
         return np.asarray(np.where(self.linear[:, None], np.clip(eta, 0.0, 1.0), logistic))
 
 
@@ -216,25 +220,27 @@ def draw(fits: list[ModelFit], n: int, seed: int = 0) -> Draws:
     rng = np.random.default_rng(seed)
     counts = [round(f.weight * n) for f in fits]
     counts[int(np.argmax([f.weight for f in fits]))] += n - sum(counts)
-    parts: list[tuple[Array, Array, Array, Array, NDArray[np.bool_]]] = []
-    for f, m in zip(fits, counts, strict=True):
+    parts: list[tuple[Array, ...]] = []
+    for fit, m in zip(fits, counts, strict=True):
         if m <= 0:
             continue
-        k = len(f.theta)
-        cov = np.asarray(f.cov)
+        k = len(fit.theta)
+        cov = np.asarray(fit.cov)
         # A symmetric square root keeps the draws well defined for near-singular covariances.
         vals, vecs = np.linalg.eigh(cov)
         root = vecs * np.sqrt(np.maximum(vals, 0.0))
         z = rng.standard_normal((m, k))
-        e = rng.standard_normal(m) * math.sqrt(f.tau2)
-        if f.df is not None:
-            scale = np.sqrt(f.df / rng.chisquare(f.df, m))
+        e = rng.standard_normal(m) * math.sqrt(fit.tau2)
+        if fit.df is not None:
+            scale = np.sqrt(fit.df / rng.chisquare(fit.df, m))
             z, e = z * scale[:, None], e * scale
-        th = np.asarray(f.theta)[None, :] + z @ root.T
-        c = np.clip(th[:, 2], 1e-3, 1.0) if k == 3 else np.ones(m)
-        parts.append((th[:, 0], th[:, 1], c, e, np.full(m, f.kind == "linear")))
-    a, b, c, e, lin = (np.concatenate([p[i] for p in parts]) for i in range(5))
-    return Draws(a=a, b=b, c=c, eps=e, linear=lin.astype(bool))
+        th = np.asarray(fit.theta)[None, :] + z @ root.T
+        c = np.clip(th[:, 2], 1e-3, 1.0) if fit.kind == "ceiling" else np.ones(m)
+        f = np.clip(th[:, 2], 0.0, 0.999) if fit.kind == "floor" else np.zeros(m)
+        lin = np.full(m, 1.0 if fit.kind == "linear" else 0.0)
+        parts.append((th[:, 0], th[:, 1], c, f, e, lin))
+    a, b, c, f, e, lin = (np.concatenate([p[i] for p in parts]) for i in range(6))
+    return Draws(a=a, b=b, c=c, f=f, eps=e, linear=lin.astype(bool))
 
 
 def crossing_offsets(dr: Draws, ut: float, d_first: float, up: bool) -> Array:
@@ -249,8 +255,9 @@ def crossing_offsets(dr: Draws, ut: float, d_first: float, up: bool) -> Array:
     else:
         eta_t[lin] = np.inf if ut >= 1.0 else (-np.inf if ut < 0.0 else ut)
     with np.errstate(divide="ignore", invalid="ignore"):
-        r = ut / dr.c[~lin]
-        # c * sigmoid(eta) = ut: impossible (+inf: never up, always down) when ut >= c.
+        r = (ut - dr.f[~lin]) / (dr.c[~lin] - dr.f[~lin])
+        # f + (c - f) sigmoid(eta) = ut: impossible when ut >= c (+inf: never up, always
+        # down) or ut <= f (-inf: always up, never down).
         eta_t[~lin] = np.where(r >= 1.0, np.inf, np.where(r <= 0.0, -np.inf, special.logit(r)))
     base = dr.a + dr.b * d_first + dr.eps
     out = np.full(n, np.inf)
