@@ -699,6 +699,10 @@ from redline.ledger.incident_commands import register as _register_incidents  # 
 
 _register_incidents(app)
 
+from redline.publish.track import register as _register_track  # noqa: E402
+
+_register_track(app)
+
 
 def main() -> None:
     try:

@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from redline.decide.elicitation import ElicitationRecord
 from redline.decide.forecast_triggers import ForecastInput, ForecastOutcome
 from redline.decide.reassess import Lineage
 from redline.framework.schema import Action, Determination, Tier
@@ -54,6 +55,9 @@ class Measurement(Frozen):
     note: str | None = None
     grader: GraderNote | None = Field(
         default=None, description="The grader behind a graded rate (refusals), when known."
+    )
+    elicitation: ElicitationRecord | None = Field(
+        default=None, description="What elicitation the result had (strategies, shots, ...)."
     )
 
     def interval(self, confidence: float) -> tuple[float, float] | None:

@@ -92,7 +92,9 @@ from redline.framework.schema._domains import (
 )
 from redline.framework.schema._evaluations import (
     Elicitation,
+    ElicitationRequirement,
     Evaluation,
+    FineTuning,
     Sampling,
 )
 from redline.framework.schema._governance import (
@@ -145,6 +147,7 @@ __all__ = [
     "Disclosure",
     "Document",
     "Elicitation",
+    "ElicitationRequirement",
     "Evaluation",
     "Evidence",
     "EvidenceStandard",
@@ -152,6 +155,7 @@ __all__ = [
     "ExemptionGrounds",
     "ExemptionKind",
     "ExternalInput",
+    "FineTuning",
     "Flag",
     "ForecastRule",
     "Framework",
