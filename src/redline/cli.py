@@ -695,6 +695,10 @@ from redline.regulation.commands import register as _register_regulation  # noqa
 
 _register_regulation(app)
 
+from redline.sweep.commands import register as _register_sweep  # noqa: E402
+
+_register_sweep(app)
+
 
 def main() -> None:
     try:

@@ -38,6 +38,7 @@ from redline.measure.results import (
     StrategyRun,
     Tokens,
 )
+from redline.measure.served import Concurrency, public_args, run_record
 from redline.measure.tasks import parse_task
 
 if TYPE_CHECKING:
@@ -521,6 +522,7 @@ class AssessOptions:
     retry_attempts: int = 1
     predictions: PredictionSet | None = None  # earlier per-item scores (--predictions)
     active_order: bool = False  # draw items with prediction-based weights
+    concurrency: Concurrency = field(default_factory=Concurrency)  # connections to the model
 
 
 def run_assessment(
@@ -546,6 +548,7 @@ def run_assessment(
     ]
     if on_progress:
         on_progress(f"running {len(tasks)} Inspect tasks on {options.model}")
+    connections = {k: v for k, v in options.concurrency.model_dump().items() if v is not None}
     try:
         ok, logs = eval_set(
             tasks,
@@ -557,6 +560,7 @@ def run_assessment(
             max_tasks=options.max_tasks or 1,
             log_level="error",
             fail_on_error=True,
+            **connections,
         )
     except Exception as exc:
         raise MeasureError(
@@ -610,12 +614,18 @@ def run_assessment(
             file=str(framework_file),
             sha256=hashlib.sha256(fw_bytes).hexdigest(),
         ),
-        model=ModelRef(name=str(options.model), args=options.model_args),
+        model=ModelRef(name=str(options.model), args=public_args(options.model_args)),
         redline_version=pkg_version("redline"),
         inspect_version=pkg_version("inspect-ai"),
         limit=options.limit,
         evaluations=results,
         duration_s=round(time.monotonic() - started, 3),
+        run=run_record(
+            str(options.model),
+            options.model_args,
+            options.concurrency,
+            [(s.evaluation.id, s.strategy, s.evaluation.scorer, s.log) for s in specs if s.log],
+        ),
     )
 
 

@@ -13,6 +13,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from redline.decide.model import GraderNote, Measurement
+from redline.measure.served import RunRecord
 
 
 class _Doc(BaseModel):
@@ -171,6 +172,11 @@ class Results(_Doc):
     limit: int | None = None
     evaluations: list[EvaluationResult]
     duration_s: float
+    run: RunRecord | None = Field(
+        default=None,
+        description="How the model was reached (embedded, served, mock), the concurrency "
+        "Inspect was given, and how each run's samples were scored (measure/served.py).",
+    )
 
     def measurements(self) -> list[Measurement]:
         out = []

@@ -1,0 +1,93 @@
+"""The models file of ``redline sweep``: which models and checkpoints make the grid.
+
+A plain list, one entry per (model, checkpoint)::
+
+    models:
+      - model: openai-api/vllm/llama-3-8b      # any Inspect model string
+        checkpoint: step-20000                  # optional; default "-"
+        args: {base_url: http://127.0.0.1:8000/v1}   # optional Inspect model args
+      - model: gguf/smollm2
+
+Loaded with located errors like every other input file. Another kind of file (a
+lineage of checkpoints) becomes a grid through :func:`entries_from_document`, the one
+place that turns a document into entries.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from redline.framework.load import load_model_file
+from redline.framework.located import FrameworkError, Problem, format_path
+
+NO_CHECKPOINT = "-"
+
+
+class GridEntry(BaseModel):
+    """One cell of the grid: a model (and checkpoint) to assess."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    model: str = Field(description="An Inspect model string, e.g. openai-api/vllm/NAME.")
+    checkpoint: str = Field(
+        default=NO_CHECKPOINT, description="Checkpoint id within the model's series."
+    )
+    args: dict[str, Any] = Field(default_factory=dict, description="Inspect model args.")
+
+    @field_validator("model")
+    @classmethod
+    def _model_has_provider(cls, v: str) -> str:
+        if "/" not in v or v.startswith("/") or v.endswith("/"):
+            raise ValueError(f"{v!r} is not an Inspect model string (provider/model)")
+        return v
+
+    @property
+    def label(self) -> str:
+        return self.model if self.checkpoint == NO_CHECKPOINT else f"{self.model}@{self.checkpoint}"
+
+
+class ModelsFile(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    models: list[GridEntry] = Field(min_length=1)
+
+
+class Grid(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    source: str
+    entries: list[GridEntry]
+
+
+def entries_from_document(path: Path) -> list[GridEntry]:
+    """The grid entries of a models file (extension point: a lineage file goes here)."""
+    doc, _, pos = load_model_file(path, ModelsFile)
+    seen: dict[tuple[str, str, str], int] = {}
+    problems = []
+    for i, e in enumerate(doc.models):
+        ident = (e.model, e.checkpoint, repr(sorted(e.args.items())))
+        if ident in seen:
+            p = ("models", i)
+            line, col = pos.of(p)
+            first = pos.of(("models", seen[ident]))[0]
+            problems.append(
+                Problem(
+                    str(path),
+                    line,
+                    col,
+                    format_path(p),
+                    f"{e.label} is listed twice (first on line {first}); a cell is assessed once",
+                )
+            )
+        seen.setdefault(ident, i)
+    if problems:
+        raise FrameworkError(problems)
+    return list(doc.models)
+
+
+def load_grid(path: Path) -> Grid:
+    """Load a models file; :class:`FrameworkError` with located problems when bad."""
+    return Grid(source=str(path), entries=entries_from_document(path))
