@@ -549,12 +549,16 @@ def run_assessment(
     if on_progress:
         on_progress(f"running {len(tasks)} Inspect tasks on {options.model}")
     connections = {k: v for k, v in options.concurrency.model_dump().items() if v is not None}
+    # Inspect takes a served model's base URL beside, not among, its model args.
+    model_args = dict(options.model_args)
+    base_url = model_args.pop("base_url", None)
     try:
         ok, logs = eval_set(
             tasks,
             log_dir=str(log_dir),
             model=options.model,
-            model_args=options.model_args,
+            model_base_url=str(base_url) if base_url else None,
+            model_args=model_args,
             display=options.display,  # type: ignore[arg-type]
             retry_attempts=options.retry_attempts,
             max_tasks=options.max_tasks or 1,

@@ -162,6 +162,15 @@ def sweep(
             "a provider's *_BASE_URL). Values travel through Ray's control store.",
         ),
     ] = None,
+    only: Annotated[
+        list[int] | None,
+        typer.Option(
+            "--cell",
+            min=0,
+            help="Run only cell N (0-based position in the models file; repeatable), e.g. "
+            "one Kubernetes Job per cell: --cell $JOB_COMPLETION_INDEX.",
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the outcomes as JSON.")] = False,
 ) -> None:
     """Assess a grid of models and checkpoints against one framework; record each once.
@@ -174,11 +183,11 @@ def sweep(
     from redline.framework.load import load_file
     from redline.framework.located import FrameworkError
     from redline.ledger.errors import LedgerError
-    from redline.ledger.keys import signing_key
-    from redline.ledger.record import adopt_framework, sha256_file
+    from redline.ledger.record import sha256_file
     from redline.ledger.store import database_url, workspace_dir
     from redline.measure.served import Concurrency
-    from redline.sweep.cell import SweepError, SweepSettings, open_sweep_ledger, plan_cells, today
+    from redline.sweep.cell import SweepError, SweepSettings, plan_cells, today
+    from redline.sweep.engines import prepare
     from redline.sweep.grid import load_grid
 
     if engine not in ("local", "ray"):
@@ -220,13 +229,13 @@ def sweep(
             "to a PostgreSQL URL (postgresql+psycopg://...)"
         )
     cells = plan_cells(grid.entries, settings)
+    if only:
+        unknown = sorted(set(only) - {c.index for c in cells})
+        if unknown:
+            raise _fail(f"--cell {unknown[0]}: {models} has cells 0 to {len(cells) - 1}")
+        cells = [c for c in cells if c.index in set(only)]
     try:
-        # The driver adopts the framework and settles the key before any worker starts,
-        # so workers never race to append the framework's first entry.
-        with open_sweep_ledger(settings) as ledger:
-            signer = signing_key(ledger, key)
-            adopt_framework(ledger, framework, signer)
-        settings = settings.model_copy(update={"key_name": signer.name})
+        settings = prepare(settings)
         outcomes = _run(engine, cells, settings, address, retries, worker_env or [], as_json)
     except (LedgerError, SweepError) as exc:
         raise _fail(str(exc)) from None

@@ -12,8 +12,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any, Literal
 
+from redline.ledger.keys import signing_key
+from redline.ledger.record import adopt_framework
 from redline.sweep.cell import (
     CELL_ERRORS,
     CellOutcome,
@@ -21,6 +24,7 @@ from redline.sweep.cell import (
     SweepError,
     SweepSettings,
     failed_outcome,
+    open_sweep_ledger,
     run_cell,
 )
 
@@ -30,6 +34,16 @@ OnEvent = Callable[[str, CellSpec, CellOutcome | None], None]  # "start" | "done
 FORWARDED_ENV = ("REDLINE_HOME", "REDLINE_EVIDENCE_DIR", "XDG_CONFIG_HOME")
 """Variables a Ray worker gets from the driver (where to find the workspace, the shared
 evidence store and the signing key's file): docs/scale.md, "Keys and trust"."""
+
+
+def prepare(settings: SweepSettings) -> SweepSettings:
+    """Before any cell runs: settle the signing key (created and registered on first use,
+    as ``assess`` does) and adopt the framework, so workers never race to append its
+    first entry. Returns the settings with the key's name filled in."""
+    with open_sweep_ledger(settings) as ledger:
+        signer = signing_key(ledger, settings.key_name)
+        adopt_framework(ledger, Path(settings.framework_path), signer)
+    return settings.model_copy(update={"key_name": signer.name})
 
 
 def run_local(

@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from redline.framework.load import load_model_file
 from redline.framework.located import FrameworkError, Problem, format_path
+from redline.measure.served import is_secret
 
 NO_CHECKPOINT = "-"
 
@@ -42,6 +43,18 @@ class GridEntry(BaseModel):
     def _model_has_provider(cls, v: str) -> str:
         if "/" not in v or v.startswith("/") or v.endswith("/"):
             raise ValueError(f"{v!r} is not an Inspect model string (provider/model)")
+        return v
+
+    @field_validator("args")
+    @classmethod
+    def _no_secrets(cls, v: dict[str, Any]) -> dict[str, Any]:
+        secret = sorted(k for k in v if is_secret(k))
+        if secret:
+            raise ValueError(
+                f"{', '.join(secret)}: put API keys in the environment (e.g. "
+                "<SERVICE>_API_KEY, passed to Ray workers with --worker-env), not in the "
+                "models file: model args are recorded in the results and the ledger"
+            )
         return v
 
     @property

@@ -1,0 +1,93 @@
+"""``redline sweep`` on the local engine (this process, SQLite ledger): the command's
+table, JSON and exit codes, resuming a sweep without new entries, bad models files."""
+
+from __future__ import annotations
+
+import json
+import sys
+import subprocess
+from pathlib import Path
+
+from conftest import FIXTURES
+
+from redline.ledger.store import open_ledger
+from redline.ledger.verify import verify_ledger
+
+FRAMEWORK = FIXTURES / "framework.yaml"
+
+
+def _sweep(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    cmd = [sys.executable, "-m", "redline", "sweep", str(FRAMEWORK), *args]
+    return subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=600)
+
+
+def _models(tmp_path: Path, body: str) -> Path:
+    path = tmp_path / "models.yaml"
+    path.write_text(body)
+    return path
+
+
+def test_local_sweep_records_each_cell_once_and_resumes(tmp_path: Path) -> None:
+    models = _models(
+        tmp_path,
+        "models:\n"
+        "  - {model: sweepmock/toy, checkpoint: weak, args: {skill: 0.1}}\n"
+        "  - {model: sweepmock/toy, checkpoint: strong, args: {skill: 1.0}}\n",
+    )
+    first = _sweep("--models", str(models), "--out", "out", "--json", cwd=tmp_path)
+    assert first.returncode == 4, first.stderr[-2000:]  # strong: an intolerable level
+    doc = json.loads(first.stdout)
+    cells = doc["cells"]
+    assert [c["status"] for c in cells] == ["assessed", "assessed"]
+    assert set(cells[0]["verdicts"].values()) == {"allowed"}
+    assert set(cells[1]["verdicts"].values()) == {"forbidden"}
+    assert cells[0]["assessment_id"] != cells[1]["assessment_id"]
+    results = json.loads((Path(cells[0]["out_dir"]) / "results.json").read_text())
+    assert results["assessment_id"] == cells[0]["assessment_id"]
+    assert results["run"]["access"] == "mock"
+    with open_ledger() as ledger:
+        count = ledger.count()
+        assert verify_ledger(ledger).ok
+    assert count == 1 + 1 + 2 * 2  # key, framework, (assessment + decision) per cell
+
+    again = _sweep("--models", str(models), "--out", "out", "--json", cwd=tmp_path)
+    assert again.returncode == 4
+    repeat = json.loads(again.stdout)["cells"]
+    assert [c["status"] for c in repeat] == ["already recorded"] * 2
+    assert [c["measured"] for c in repeat] == [c["measured"] for c in cells]
+    with open_ledger() as ledger:
+        assert ledger.count() == count
+
+    # A new run label is a new set of cells: assessed again, recorded again.
+    relabelled = _sweep("--models", str(models), "--out", "out2", "--run-label", "r2",
+                        "--json", cwd=tmp_path)  # fmt: skip
+    assert [c["status"] for c in json.loads(relabelled.stdout)["cells"]] == ["assessed"] * 2
+
+    table = _sweep("--models", str(models), "--out", "out", cwd=tmp_path)
+    assert "verdict per model and action" in table.stdout
+    assert "forbidden" in table.stdout and "already recorded" in table.stdout
+
+
+def test_bad_models_files_are_located_and_write_nothing(tmp_path: Path) -> None:
+    cases = {
+        "models:\n  - {model: nonsense}\n": ("models.yaml:2:", "not an Inspect model string"),
+        "models:\n  - {model: a/b}\n  - {model: a/b}\n": ("models.yaml:3:", "listed twice"),
+        "models:\n  - {model: a/b, args: {api_key: x}}\n": ("models.yaml:2:", "environment"),
+        "models:\n  - {model: a/b, chekpoint: x}\n": ("models.yaml:2:", "chekpoint"),
+        "models: []\n": ("models.yaml:1:", "models"),
+    }
+    for body, (where, words) in cases.items():
+        models = _models(tmp_path, body)
+        proc = _sweep("--models", str(models), "--out", "out", cwd=tmp_path)
+        assert proc.returncode == 1, (body, proc.stderr)
+        assert where in proc.stderr and words in proc.stderr, (body, proc.stderr)
+        assert "Traceback" not in proc.stderr
+        assert not (tmp_path / "out").exists()
+        assert not (tmp_path / "ws").exists()
+
+
+def test_ray_engine_needs_a_shared_ledger(tmp_path: Path) -> None:
+    models = _models(tmp_path, "models:\n  - {model: sweepmock/toy}\n")
+    proc = _sweep("--models", str(models), "--engine", "ray", cwd=tmp_path)
+    assert proc.returncode == 1
+    assert "REDLINE_DATABASE_URL" in proc.stderr and "Traceback" not in proc.stderr
