@@ -83,14 +83,16 @@ def llama_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         deadline = time.monotonic() + 180
         while True:
             if proc.poll() is not None:
-                pytest.fail(f"llama.cpp server exited ({proc.returncode}): {log.read_text()[-2000:]}")
+                tail = log.read_text()[-2000:]
+                pytest.fail(f"llama.cpp server exited ({proc.returncode}): {tail}")
             try:
                 if httpx.get(f"{base}/models", timeout=2).status_code == 200:
                     break
             except httpx.HTTPError:
                 pass
             if time.monotonic() > deadline:
-                pytest.fail(f"llama.cpp server did not answer in 180 s: {log.read_text()[-2000:]}")
+                tail = log.read_text()[-2000:]
+                pytest.fail(f"llama.cpp server did not answer in 180 s: {tail}")
             time.sleep(0.5)
         yield base
     finally:
@@ -106,7 +108,9 @@ def llama_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture
-def pg_ledger(fresh_pg_or_fail: None, fresh_pg: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> str:
+def pg_ledger(
+    fresh_pg_or_fail: None, fresh_pg: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> str:
     """A fresh PostgreSQL ledger with a shared evidence directory, as a team would run."""
     monkeypatch.setenv("REDLINE_DATABASE_URL", fresh_pg)
     monkeypatch.setenv("REDLINE_EVIDENCE_DIR", str(tmp_path / "evidence"))

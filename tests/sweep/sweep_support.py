@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 from conftest import FIXTURES
-
 from redline.decide.model import Inputs
 from redline.ledger.chain import EntryKind
 from redline.ledger.record import sha256_file

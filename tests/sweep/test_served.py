@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from conftest import FIXTURES
 
 pytestmark = [pytest.mark.slow, pytest.mark.embedded]

@@ -4,12 +4,11 @@ table, JSON and exit codes, resuming a sweep without new entries, bad models fil
 from __future__ import annotations
 
 import json
-import sys
 import subprocess
+import sys
 from pathlib import Path
 
 from conftest import FIXTURES
-
 from redline.ledger.store import open_ledger
 from redline.ledger.verify import verify_ledger
 
@@ -44,7 +43,7 @@ def test_local_sweep_records_each_cell_once_and_resumes(tmp_path: Path) -> None:
     assert cells[0]["assessment_id"] != cells[1]["assessment_id"]
     results = json.loads((Path(cells[0]["out_dir"]) / "results.json").read_text())
     assert results["assessment_id"] == cells[0]["assessment_id"]
-    assert results["run"]["access"] == "mock"
+    assert results["run"]["access"] == "other"  # a provider the task file registers
     with open_ledger() as ledger:
         count = ledger.count()
         assert verify_ledger(ledger).ok

@@ -38,6 +38,15 @@ SECRET_ARGS = frozenset({"api_key", "api_token", "token", "password", "secret", 
 
 EMBEDDED_PROVIDERS = frozenset({"gguf"})
 MOCK_PROVIDERS = frozenset({"mockllm", "none"})
+NETWORK_PROVIDERS = frozenset({
+    "openai-api", "openai", "anthropic", "google", "vllm", "sglang", "llama-cpp-python",
+    "ollama", "together", "groq", "mistral", "fireworks", "openrouter", "azureai", "bedrock",
+    "grok", "hf-inference-providers", "perplexity", "deepseek", "cloudflare", "sambanova",
+    "moonshot", "litellm-proxy",
+})  # fmt: skip
+"""Inspect providers that reach a model over the network (the pinned Inspect 0.3.285)."""
+
+Access = Literal["embedded", "served", "mock", "other"]
 
 
 def is_secret(name: str) -> bool:
@@ -91,9 +100,10 @@ class RunRecord(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     provider: str = Field(description="Inspect provider: the model string's first part.")
-    access: Literal["embedded", "served", "mock"] = Field(
+    access: Access = Field(
         description="embedded: in this process (gguf/); mock: Inspect's mockllm; served: an "
-        "API reached over the network (an OpenAI-compatible server or a provider)."
+        "API reached over the network (an OpenAI-compatible server or a provider); other: "
+        "a provider redline does not know (e.g. one a task package registers)."
     )
     base_url: str | None = Field(
         default=None, description="The endpoint as configured here (model args or env)."
@@ -106,20 +116,22 @@ def provider_of(model: str) -> str:
     return model.split("/", 1)[0]
 
 
-def access_of(model: str) -> Literal["embedded", "served", "mock"]:
+def access_of(model: str, args: Mapping[str, Any] | None = None) -> Access:
     p = provider_of(model)
     if p in EMBEDDED_PROVIDERS:
         return "embedded"
     if p in MOCK_PROVIDERS:
         return "mock"
-    return "served"
+    if p in NETWORK_PROVIDERS or (args or {}).get("base_url"):
+        return "served"
+    return "other"
 
 
 def base_url_of(model: str, args: Mapping[str, Any]) -> str | None:
     """The base URL Inspect's provider will use, as far as it can be known here:
     ``base_url`` in the model args, else the provider's ``<NAME>_BASE_URL`` variable
     (``openai-api/<service>/...`` reads ``<SERVICE>_BASE_URL``)."""
-    if access_of(model) != "served":
+    if access_of(model, args) != "served":
         return None
     if args.get("base_url"):
         return str(args["base_url"])
@@ -168,7 +180,7 @@ def run_record(
     """The record for one assessment; ``runs`` are (evaluation, strategy, scorer, log)."""
     return RunRecord(
         provider=provider_of(model),
-        access=access_of(model),
+        access=access_of(model, args),
         base_url=base_url_of(model, args),
         concurrency=concurrency,
         scoring=[scoring_of(log, e, st, sc) for e, st, sc, log in runs],
