@@ -8,6 +8,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+from redline.decide.elicitation import RunElicitation
 from redline.measure.results import (
     EvaluationResult,
     FrameworkRef,
@@ -35,11 +36,43 @@ def evaluation(
     interval = Interval(confidence=0.95, lower=lower, upper=upper, method="wilson")
     args = task_args or {}
     suffix = "-" + "-".join(f"{k}-{v}" for k, v in args.items()) if args else ""
-    strategy = StrategyRun(
-        strategy="default",
+    strategies = [
+        _run(name, eval_id, args, suffix, estimate, interval, n, shots)
+        for name, shots in STRATEGIES.get(eval_id, [("default", None)])
+    ]
+    return EvaluationResult(
+        evaluation=eval_id,
+        purpose="verification" if args else "capability",
+        metric=metric,
         task=f"redline/{eval_id}",
         task_args=args,
-        log=f"logs/{eval_id}{suffix}.eval",
+        estimate=estimate,
+        best_strategy=strategies[-1].strategy,
+        intervals=[interval],
+        strategies=strategies,
+    )
+
+
+# The example's strategies (and the shots each gives), so that its required elicitation
+# is met as a real assessment meets it.
+STRATEGIES = {"bio_proxy": [("zero-shot", None), ("few-shot", 3)]}
+
+
+def _run(
+    name: str,
+    eval_id: str,
+    args: dict[str, Any],
+    suffix: str,
+    estimate: float,
+    interval: Interval,
+    n: int,
+    shots: int | None,
+) -> StrategyRun:
+    return StrategyRun(
+        strategy=name,
+        task=f"redline/{eval_id}",
+        task_args=args,
+        log=f"logs/{eval_id}{suffix}{'' if name == 'default' else '-' + name}.eval",
         log_sha256="0" * 64,
         status="success",
         samples_available=n,
@@ -51,17 +84,7 @@ def evaluation(
         intervals=[interval],
         tokens=Tokens(input=n * 200, output=n * 20, total=n * 220),
         duration_s=12.5,
-    )
-    return EvaluationResult(
-        evaluation=eval_id,
-        purpose="verification" if args else "capability",
-        metric=metric,
-        task=f"redline/{eval_id}",
-        task_args=args,
-        estimate=estimate,
-        best_strategy="default",
-        intervals=[interval],
-        strategies=[strategy],
+        elicitation=RunElicitation(strategy=name, few_shot=shots),
     )
 
 

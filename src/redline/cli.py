@@ -703,6 +703,10 @@ from redline.regulation.commands import register as _register_regulation  # noqa
 
 _register_regulation(app)
 
+from redline.publish.track import register as _register_track  # noqa: E402
+
+_register_track(app)
+
 from redline.sweep.commands import register as _register_sweep  # noqa: E402
 
 _register_sweep(app)

@@ -30,6 +30,8 @@ from collections.abc import Iterable
 from typing import Literal
 
 from redline.decide import constructs as C
+from redline.decide import elicitation as E
+from redline.decide.forecast_triggers import evaluate_forecast_rules, fired_reasons
 from redline.decide.model import (
     Decision,
     DomainOutcome,
@@ -68,6 +70,8 @@ class _Context:
         self.tiers = dict(inputs.tiers)
         # Filled by _safeguards: what stays in place once the weights are released.
         self.open_weights_in_place: dict[str, bool] = {}
+        # Set for the open-weights pass, where fine-tuning requirements apply.
+        self.open_weights = False
 
     def metric_of(self, evaluation: str, metric: str | None) -> str:
         if metric:
@@ -115,9 +119,24 @@ def _compare(
         shown, ruled_out = hi < t, lo >= t
     if shown:
         return Status.REACHED, f"{name}: shown ({where})"
+    if ruled_out and measurement is None:
+        short = _elicitation_gaps(ctx, c.evaluation, m)
+        if short:
+            return Status.UNSETTLED, (
+                f"{name}: evidence insufficient, the interval would rule it out ({where}) but "
+                f"the required elicitation was not met: {'; '.join(short)}"
+            )
     if ruled_out:
         return Status.NOT_REACHED, f"{name}: ruled out ({where})"
     return Status.UNSETTLED, f"{name}: unsettled, the interval straddles the threshold ({where})"
+
+
+def _elicitation_gaps(ctx: _Context, evaluation: str, m: Measurement) -> list[str]:
+    try:
+        req = ctx.fw.evaluation(evaluation).required_elicitation
+    except KeyError:
+        return []
+    return E.shortfalls(req, m.elicitation, open_weights=ctx.open_weights)
 
 
 def _grader_words(g: GraderNote, confidence: float) -> str:
@@ -266,6 +285,13 @@ def _factor_score(ctx: _Context, f: S.RiskFactor, reasons: list[str]) -> int:
     meas = ctx.measurements.get((src.evaluation, metric))
     if meas is None:
         reasons.append(f"{f.name}: {src.evaluation}.{metric} not measured; scored at its maximum")
+        return f.scores[-1]
+    short = _elicitation_gaps(ctx, src.evaluation, meas)
+    if short:
+        reasons.append(
+            f"{f.name}: evidence insufficient, the required elicitation of {src.evaluation} "
+            f"was not met ({'; '.join(short)}); scored at its maximum {f.scores[-1]}"
+        )
         return f.scores[-1]
     # The risky end of the widest interval available: factors are scored cautiously.
     ivs = sorted(meas.intervals.items())
@@ -653,6 +679,26 @@ def _sign_offs(
     return out
 
 
+def _insufficient_notes(
+    domains: list[DomainOutcome], open_weights: list[DomainOutcome]
+) -> list[str]:
+    """Levels that stayed open only because the elicitation fell short."""
+    notes = []
+    for label, doms in (("", domains), (" (open-weights release)", open_weights)):
+        if label and doms is domains:
+            continue
+        for dom in doms:
+            for lo in dom.levels:
+                if lo.status is Status.UNSETTLED and any(
+                    "required elicitation was not met" in r for r in lo.reasons
+                ):
+                    notes.append(
+                        f"{dom.domain}: {lo.level} not ruled out{label}: the evidence is "
+                        "insufficient, the required elicitation was not met"
+                    )
+    return notes
+
+
 def _iter_domains(ctx: _Context) -> Iterable[DomainOutcome]:
     for d in ctx.fw.domains:
         yield _domain(ctx, d)
@@ -663,8 +709,14 @@ def decide(framework: S.Framework, inputs: Inputs) -> Decision:
     ctx = _Context(framework, inputs)
     domains = list(_iter_domains(ctx))
     outcomes = _safeguards(ctx)
-    verdicts = [_verdict(ctx, a, domains, outcomes) for a in S.ACTIONS]
-    notes = []
+    per_action = {a: domains for a in S.ACTIONS}
+    if E.needs_open_weights_pass(framework):
+        # Whoever holds open weights can fine-tune: that decision reads the evidence again.
+        ctx.open_weights = True
+        per_action[S.Action.OPEN_WEIGHTS_RELEASE] = list(_iter_domains(ctx))
+        ctx.open_weights = False
+    verdicts = [_verdict(ctx, a, per_action[a], outcomes) for a in S.ACTIONS]
+    notes = _insufficient_notes(domains, per_action.get(S.Action.OPEN_WEIGHTS_RELEASE, domains))
     for dom in domains:
         if dom.counted_unsettled:
             notes.append(
@@ -680,6 +732,9 @@ def decide(framework: S.Framework, inputs: Inputs) -> Decision:
     if inputs.lineage is not None:
         # The lineage's own date wins (assessment_due), then the decision's date.
         due = assessment_due(framework, inputs.lineage, inputs.date or inputs.lineage.last_assessed)
+    forecasts = evaluate_forecast_rules(framework, inputs.forecasts)
+    due.extend(fired_reasons(forecasts))
+    notes.extend(o.reason for o in forecasts if o.status == "unavailable")
     return Decision(
         framework_id=framework.framework.id,
         framework_version=framework.framework.version,
@@ -688,4 +743,5 @@ def decide(framework: S.Framework, inputs: Inputs) -> Decision:
         safeguards=list(outcomes.values()),
         assessment_due=due,
         notes=notes,
+        forecasts=forecasts,
     )

@@ -8,6 +8,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from redline.decide.elicitation import ElicitationRecord
+from redline.decide.forecast_triggers import ForecastInput, ForecastOutcome
 from redline.decide.reassess import Lineage
 from redline.framework.schema import Action, Determination, Tier
 
@@ -54,6 +56,9 @@ class Measurement(Frozen):
     grader: GraderNote | None = Field(
         default=None, description="The grader behind a graded rate (refusals), when known."
     )
+    elicitation: ElicitationRecord | None = Field(
+        default=None, description="What elicitation the result had (strategies, shots, ...)."
+    )
 
     def interval(self, confidence: float) -> tuple[float, float] | None:
         if confidence in self.intervals:
@@ -85,6 +90,11 @@ class Inputs(Frozen):
     )
     date: dt.date | None = Field(
         default=None, description="The decision's date (for elapsed-time triggers)."
+    )
+    forecasts: list[ForecastInput] | None = Field(
+        default=None,
+        description="Forecasts for the framework's forecast rules (redline.measure.forecast); "
+        "None: no checkpoint series was given.",
     )
 
 
@@ -179,6 +189,9 @@ class Decision(Frozen):
         default_factory=list, description="Reassessment triggers that have fired."
     )
     notes: list[str] = Field(default_factory=list)
+    forecasts: list[ForecastOutcome] = Field(
+        default_factory=list, description="Forecast rules: fired, not fired or unavailable."
+    )
 
     def verdict(self, action: Action | str) -> Verdict:
         a = Action(action)

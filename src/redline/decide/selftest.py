@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from redline.decide.elicitation import record_for
 from redline.decide.engine import decide
 from redline.decide.model import Decision, Inputs, Measurement, SafeguardClaim
 from redline.framework import schema as S
@@ -29,6 +30,7 @@ def scenario_inputs(fw: S.Framework, test: S.SelfTest) -> Inputs:
                 task_args=dict(r.task_args),
                 estimate=r.estimate,
                 intervals={0.0: (lo, hi)},
+                elicitation=record_for(fw, r.evaluation, met=r.elicitation_met),
             )
         )
     return Inputs(

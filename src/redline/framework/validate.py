@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from redline.framework import schema as S
-from redline.framework import validate_constructs
+from redline.framework import validate_constructs, validate_forecast
 from redline.framework.located import PathT, SemanticProblem, format_path
 from redline.framework.schema import condition_paths as _conditions
 from redline.framework.validate_constructs import manual_conditions
@@ -355,6 +355,7 @@ def _check(
 
     # ---- registry constructs (identity, exemptions, usage thresholds, ...)
     yield from validate_constructs.check(fw)
+    yield from validate_forecast.check(fw)
 
     # ---- evaluations
     for i, e in enumerate(fw.evaluations):

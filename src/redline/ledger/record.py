@@ -194,6 +194,12 @@ def record_assessment(
                 "created": results.created.isoformat(),
                 "framework": framework,
                 "model": results.model.model_dump(mode="json"),
+                # A tracked checkpoint (redline track): its id, date and compute.
+                **(
+                    {"checkpoint": results.checkpoint.model_dump(mode="json")}
+                    if results.checkpoint is not None
+                    else {}
+                ),
                 "results_sha256": res_digest,
                 "logs": logs,
                 "evidence": [{"name": results_path.name, "sha256": res_digest}, *logs],

@@ -26,6 +26,7 @@ from importlib.metadata import version as pkg_version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from redline.decide.elicitation import RunElicitation
 from redline.framework import schema as S
 from redline.measure import stats
 from redline.measure.results import (
@@ -71,6 +72,8 @@ class RunSpec:
     order: list[str | int] = field(default_factory=list)
     pool_size: int = 0
     assisted: AssistedPlan | None = None  # set when per-item predictions steer the run
+    few_shot: int | None = None  # the strategy's declaration (else read from task_args)
+    tools: list[str] = field(default_factory=list)  # tools the strategy declares
 
     @property
     def key(self) -> str:
@@ -121,6 +124,8 @@ def plan(fw: S.Framework, claimed: Sequence[str] = ()) -> list[RunSpec]:
                     confidences=confs,
                     k=len(strategies),
                     solver=st.solver,
+                    few_shot=st.few_shot,
+                    tools=list(st.tools),
                 )
             )
     wanted = _claimed_with_components(fw, claimed)
@@ -372,6 +377,21 @@ def _values(spec: RunSpec, log_path: Path) -> tuple[list[float], list[str], list
     return values, clusters, order
 
 
+_SHOT_ARGS = ("few_shot", "fewshot", "num_fewshot")
+
+
+def _elicitation(spec: RunSpec, log: Any) -> RunElicitation:
+    shots = spec.few_shot
+    if shots is None:
+        stated = [spec.task_args[k] for k in _SHOT_ARGS if k in spec.task_args]
+        if stated and isinstance(stated[0], int) and not isinstance(stated[0], bool):
+            shots = stated[0]
+    epochs = getattr(log.eval.config, "epochs", None) or 1
+    return RunElicitation(
+        strategy=spec.strategy, few_shot=shots, epochs=int(epochs), tools=list(spec.tools)
+    )
+
+
 def summarise_run(spec: RunSpec, log_path: Path, out_dir: Path) -> StrategyRun:
     from inspect_ai.log import read_eval_log
 
@@ -474,6 +494,7 @@ def summarise_run(spec: RunSpec, log_path: Path, out_dir: Path) -> StrategyRun:
         tokens=tokens,
         duration_s=duration,
         predictions=used,
+        elicitation=_elicitation(spec, log),
     )
 
 
@@ -523,6 +544,8 @@ class AssessOptions:
     predictions: PredictionSet | None = None  # earlier per-item scores (--predictions)
     active_order: bool = False  # draw items with prediction-based weights
     concurrency: Concurrency = field(default_factory=Concurrency)  # connections to the model
+    fine_tuned: bool = False  # the operator's statement, recorded in the results
+    generate: dict[str, Any] = field(default_factory=dict)  # Inspect GenerateConfig fields
 
 
 def run_assessment(
@@ -564,7 +587,7 @@ def run_assessment(
             max_tasks=options.max_tasks or 1,
             log_level="error",
             fail_on_error=True,
-            **connections,
+            **{**options.generate, **connections},
         )
     except Exception as exc:
         raise MeasureError(
@@ -618,7 +641,12 @@ def run_assessment(
             file=str(framework_file),
             sha256=hashlib.sha256(fw_bytes).hexdigest(),
         ),
-        model=ModelRef(name=str(options.model), args=public_args(options.model_args)),
+        model=ModelRef(
+            name=str(options.model),
+            args=public_args(options.model_args),
+            fine_tuned=options.fine_tuned,
+            generate=dict(options.generate),
+        ),
         redline_version=pkg_version("redline"),
         inspect_version=pkg_version("inspect-ai"),
         limit=options.limit,

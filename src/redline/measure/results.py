@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from redline.decide.elicitation import ElicitationRecord, RunElicitation
 from redline.decide.model import GraderNote, Measurement
 from redline.measure.served import RunRecord
 
@@ -91,6 +92,11 @@ class StrategyRun(_Doc):
     predictions: PredictionUse | None = Field(
         default=None, description="Set when the run was model-assisted."
     )
+    elicitation: RunElicitation | None = Field(
+        default=None,
+        description="What elicitation the run had (shots, epochs, tools); absent in results "
+        "written before redline recorded it.",
+    )
 
 
 class GraderCorrection(_Doc):
@@ -159,6 +165,27 @@ class FrameworkRef(_Doc):
 class ModelRef(_Doc):
     name: str
     args: dict[str, Any] = Field(default_factory=dict)
+    fine_tuned: bool = Field(
+        default=False,
+        description="The operator states the model was fine-tuned for elicitation "
+        "(redline records the statement; it does not fine-tune).",
+    )
+    generate: dict[str, Any] = Field(
+        default_factory=dict,
+        description="Generation settings given to Inspect for every task (e.g. a checkpoint's "
+        "system_message or temperature in a tracked lineage).",
+    )
+
+
+class CheckpointRef(_Doc):
+    """The checkpoint of a lineage this assessment measured (``redline track``)."""
+
+    family: str
+    id: str
+    date: dt.date
+    training_compute: float | None = Field(default=None, description="Training FLOP.")
+    effective_compute: float | None = Field(default=None, description="Effective FLOP.")
+    lineage_sha256: str = Field(description="sha256 of the lineage file.")
 
 
 class Results(_Doc):
@@ -172,11 +199,23 @@ class Results(_Doc):
     limit: int | None = None
     evaluations: list[EvaluationResult]
     duration_s: float
+    checkpoint: CheckpointRef | None = Field(
+        default=None, description="Set when the model is a checkpoint of a tracked lineage."
+    )
     run: RunRecord | None = Field(
         default=None,
         description="How the model was reached (embedded, served, mock), the concurrency "
         "Inspect was given, and how each run's samples were scored (measure/served.py).",
     )
+
+    def elicitation(self, e: EvaluationResult) -> ElicitationRecord | None:
+        """The elicitation behind one result; None when a run did not record it."""
+        runs = [s.elicitation for s in e.strategies]
+        if not runs or any(r is None for r in runs):
+            return None
+        return ElicitationRecord(
+            runs=[r for r in runs if r is not None], fine_tuned=self.model.fine_tuned
+        )
 
     def measurements(self) -> list[Measurement]:
         out = []
@@ -189,6 +228,7 @@ class Results(_Doc):
                     estimate=e.estimate,
                     intervals={iv.confidence: (iv.lower, iv.upper) for iv in e.intervals},
                     grader=e.grader.note() if e.grader is not None else None,
+                    elicitation=self.elicitation(e),
                 )
             )
         return out

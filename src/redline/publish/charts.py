@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
+from redline.publish.series_chart import crossing_marks, forecast_description, series_band
 from redline.publish.views import LadderPanel, MeasurePoint, Rung, TrendSeries, exact, fmt
 
 WIDTH = 720
@@ -363,7 +364,10 @@ def trend_description(s: TrendSeries) -> str:
     rungs = " ".join(
         f"{r.name} at {r.op} {exact(r.value)}." for r in s.rungs if r.value is not None
     )
-    return f"{s.name} {s.metric} over assessments: {pts}. {rungs}".strip()
+    text = f"{s.name} {s.metric} over assessments: {pts}. {rungs}".strip()
+    if s.forecast is not None:
+        text += " " + forecast_description(s.forecast)
+    return text
 
 
 def _x_values(s: TrendSeries) -> list[float]:
@@ -385,19 +389,27 @@ def trend_chart(s: TrendSeries, *, chart_id: str, title: str, height: int = 260)
     top, bottom = 20.0, height - 52.0
     plot_right = right - 230.0 if s.rungs else right - 20.0
     xs = _x_values(s)
+    fc = s.forecast
+    band = fc.band if fc is not None else []
     values = [r.value for r in s.rungs if r.value is not None]
     for p in s.points:
         values += [v for v in (p.estimate, p.lower, p.upper) if v is not None]
+    values += [v for b in band for v in (b.lower, b.upper)]
     lo, hi = _nice_range(values)
     sc = _Scale(lo, hi, top, bottom)
-    x_lo, x_hi = min(xs), max(xs)
+    x_lo, x_hi = min(xs), max([*xs, *(b.x for b in band)])
     inner_l, inner_r = left + 30, plot_right - 10
+
+    def xv(v: float) -> float:
+        return float(
+            inner_l + (min(max(v, x_lo), x_hi) - x_lo) / (x_hi - x_lo) * (inner_r - inner_l)
+        )
 
     def xp(i: int) -> float:
         if x_hi == x_lo:
             n = len(xs)
             return inner_l + (inner_r - inner_l) * (i + 0.5) / n
-        return inner_l + (xs[i] - x_lo) / (x_hi - x_lo) * (inner_r - inner_l)
+        return xv(xs[i])
 
     out = _open(chart_id, height, title, trend_description(s))
     for tick in _ticks(lo, hi):
@@ -436,6 +448,8 @@ def trend_chart(s: TrendSeries, *, chart_id: str, title: str, height: int = 260)
                 weight="600",
             )
         )
+    if band and x_hi > x_lo:
+        out.append(series_band(band, xv, sc.y))
     # Line through the estimates, then intervals and points.
     path = " ".join(f"{_t(xp(i))},{_t(sc.y(p.estimate))}" for i, p in enumerate(s.points))
     out.append(f'<polyline points="{path}" fill="none" stroke="{MAIN}" stroke-width="1.5"/>')
@@ -458,6 +472,8 @@ def trend_chart(s: TrendSeries, *, chart_id: str, title: str, height: int = 260)
             out.append(
                 _text(x, bottom + 30, _short(p.model), anchor="middle", fill=MUTED, size=10.5)
             )
+    if fc is not None and x_hi > x_lo:
+        out.extend(crossing_marks(fc.crossings, xv, sc.y, inner_r))
     axis = (
         "effective compute (FLOP, log scale)" if s.x == "effective_compute" else "assessment date"
     )

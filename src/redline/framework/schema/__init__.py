@@ -92,12 +92,15 @@ from redline.framework.schema._domains import (
 )
 from redline.framework.schema._evaluations import (
     Elicitation,
+    ElicitationRequirement,
     Evaluation,
+    FineTuning,
     Sampling,
 )
 from redline.framework.schema._governance import (
     Disclosure,
     ExternalInput,
+    ForecastRule,
     Governance,
     Reassessment,
     Role,
@@ -144,6 +147,7 @@ __all__ = [
     "Disclosure",
     "Document",
     "Elicitation",
+    "ElicitationRequirement",
     "Evaluation",
     "Evidence",
     "EvidenceStandard",
@@ -151,7 +155,9 @@ __all__ = [
     "ExemptionGrounds",
     "ExemptionKind",
     "ExternalInput",
+    "FineTuning",
     "Flag",
+    "ForecastRule",
     "Framework",
     "FrameworkKind",
     "Governance",

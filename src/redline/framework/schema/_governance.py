@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import (
     Field,
+    model_validator,
 )
 
 from redline.framework.schema._base import (
@@ -80,10 +81,73 @@ class SignOff(Strict):
     citation: Citation | None = None
 
 
+class ForecastRule(Strict):
+    """A forecast trigger: reassess before a horizon when the checkpoint series'
+    forecast crosses a level's threshold within it at the stated probability.
+
+    Example (our reading of "reassess before the next 4x" combined with alert
+    thresholds; no published framework states a probability)::
+
+        forecast_rules:
+          - id: alert-within-next-4x
+            when: alert
+            horizon_compute_multiple: 4
+            probability: 0.8
+    """
+
+    id: Id
+    when: Literal["alert", "threshold", "any"] = Field(
+        default="alert",
+        description=(
+            "Which levels' thresholds the rule watches: alert levels, threshold and "
+            "intolerable levels ('threshold'), or both ('any')."
+        ),
+    )
+    levels: list[Id] | Literal["all"] = Field(
+        default="all", description="Level ids the rule watches (of the kind 'when' names), or all."
+    )
+    horizon_compute_multiple: Number | None = Field(
+        default=None,
+        gt=1.0,
+        description="Horizon in compute: this multiple of the latest checkpoint's compute.",
+    )
+    horizon_months: Number | None = Field(
+        default=None,
+        gt=0,
+        description="Horizon in time (series without compute): months after the latest checkpoint.",
+    )
+    probability: Number = Field(
+        gt=0.0,
+        lt=1.0,
+        description="Fires when the probability of crossing within the horizon is at least this.",
+    )
+    action: Literal["reassess"] = Field(
+        default="reassess",
+        description="What a fired rule requires: a full assessment before the horizon.",
+    )
+    statement: str | None = Field(default=None, description="The rule in the framework's words.")
+    citation: Citation | None = None
+
+    @model_validator(mode="after")
+    def _has_horizon(self) -> ForecastRule:
+        if self.levels == []:
+            raise ValueError("levels: give at least one level id, or 'all'")
+        if self.horizon_compute_multiple is None and self.horizon_months is None:
+            raise ValueError(
+                "a forecast rule needs a horizon: give horizon_compute_multiple, "
+                "horizon_months or both"
+            )
+        return self
+
+
 class Reassessment(Strict):
     effective_compute_multiple: Number | None = Field(default=None, gt=1.0)
     months: Number | None = Field(default=None, gt=0)
     deployment_context_change: Flag = False
+    forecast_rules: list[ForecastRule] = Field(
+        default_factory=list,
+        description="Forecast triggers evaluated on a lineage's checkpoint series.",
+    )
     other: str | None = None
     citation: Citation | None = None
 

@@ -34,6 +34,11 @@ class ScenarioResult(Strict):
         default_factory=dict,
         description="For a safeguard's verification run (e.g. mitigation: io_filter).",
     )
+    elicitation_met: Flag = Field(
+        default=True,
+        description="Whether the result had the elicitation its evaluation requires "
+        "(required_elicitation); false: it falls short and cannot rule a level out.",
+    )
 
 
 class Determination(Strict):

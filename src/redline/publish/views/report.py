@@ -56,6 +56,7 @@ from redline.publish.views.report_models import (
     TrendSeries,
     VerdictReport,
 )
+from redline.publish.views.series_forecast import with_forecast
 from redline.publish.views.verdicts import (
     interval_view,
     main_interval,
@@ -281,6 +282,12 @@ def _domain_report(
     )
 
 
+def _point_date(a: Assessment) -> dt.datetime:
+    """A tracked checkpoint's own date (``redline track``), else when it was assessed."""
+    c = a.results.checkpoint
+    return dt.datetime.combine(c.date, dt.time(), dt.UTC) if c else a.results.created
+
+
 def _trend(
     current: Assessment,
     history: Sequence[Assessment],
@@ -306,8 +313,8 @@ def _trend(
             iv = main_interval(e.intervals)
             point = TrendPoint(
                 assessment_id=a.results.assessment_id,
-                model=a.results.model.name,
-                date=a.results.created,
+                model=a.results.checkpoint.id if a.results.checkpoint else a.results.model.name,
+                date=_point_date(a),
                 effective_compute=a.effective_compute,
                 estimate=e.estimate,
                 lower=iv.lower if iv else None,
@@ -338,7 +345,7 @@ def _trend(
             else:
                 s = series[key]
                 series[key] = s.model_copy(update={"points": [*s.points, point]})
-    return [series[k] for k in order]
+    return [with_forecast(series[k]) for k in order]
 
 
 def report_view(

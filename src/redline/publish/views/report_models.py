@@ -16,6 +16,7 @@ from redline.publish.views.common import (
 from redline.publish.views.framework import (
     IdentityView,
 )
+from redline.publish.views.series_models import TrendForecast
 
 # ------------------------------------------------------------- report: view
 
@@ -220,6 +221,9 @@ class TrendSeries(View):
     points: list[TrendPoint]
     rungs: list[Rung]
     rungs_withheld: Withheld | None = None
+    forecast: TrendForecast | None = Field(
+        default=None, description="Fitted trend band and forecast crossings (lifecycle)."
+    )
 
 
 class ModelView(View):
