@@ -90,3 +90,31 @@ def test_ray_engine_needs_a_shared_ledger(tmp_path: Path) -> None:
     proc = _sweep("--models", str(models), "--engine", "ray", cwd=tmp_path)
     assert proc.returncode == 1
     assert "REDLINE_DATABASE_URL" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_a_lineage_file_is_a_grid_and_one_cell_can_run_alone(tmp_path: Path) -> None:
+    lineage = _models(
+        tmp_path,
+        "family: toy-family\n"
+        "checkpoints:\n"
+        "  - {id: ck-1, date: 2026-09-01, effective_compute: 1.0e22,\n"
+        "     model_args: {skill: 0.1}}\n"
+        "  - {id: ck-2, date: 2026-10-01, effective_compute: 4.0e22, model: sweepmock/toy,\n"
+        "     model_args: {skill: 0.3}, generate: {system_message: Answer briefly.}}\n",
+    )
+    # ck-1 names no model and there is no template: located, nothing run.
+    bad = _sweep("--models", str(lineage), "--out", "out", cwd=tmp_path)
+    assert bad.returncode == 1
+    assert "checkpoints[0]" in bad.stderr and "--model-template" in bad.stderr
+    # --cell 1 runs the second checkpoint only (one Kubernetes Job per cell).
+    one = _sweep("--models", str(lineage), "--model-template", "sweepmock/{checkpoint}",
+                 "--cell", "1", "--out", "out", "--json", cwd=tmp_path)  # fmt: skip
+    assert one.returncode == 0, one.stderr[-2000:]
+    cells = json.loads(one.stdout)["cells"]
+    assert [(c["index"], c["checkpoint"], c["status"]) for c in cells] == [(1, "ck-2", "assessed")]
+    results = json.loads((Path(cells[0]["out_dir"]) / "results.json").read_text())
+    assert results["checkpoint"]["family"] == "toy-family" and results["checkpoint"]["id"] == "ck-2"
+    assert results["model"]["generate"] == {"system_message": "Answer briefly."}
+    out_of_range = _sweep("--models", str(lineage), "--model-template", "sweepmock/{checkpoint}",
+                          "--cell", "7", "--out", "out", cwd=tmp_path)  # fmt: skip
+    assert out_of_range.returncode == 1 and "cells 0 to 1" in out_of_range.stderr

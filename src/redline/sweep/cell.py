@@ -127,6 +127,9 @@ def plan_cells(entries: list[GridEntry], settings: SweepSettings) -> list[CellSp
             "model": e.model,
             "args": public_args(e.args),
             "checkpoint": e.checkpoint,
+            "generate": e.generate,
+            "fine_tuned": e.fine_tuned,
+            "lineage": e.lineage.model_dump(mode="json") if e.lineage else None,
             "limit": settings.limit,
             "inputs": _inputs_identity(settings.inputs),
             "run": settings.run_label,
@@ -265,9 +268,13 @@ def run_cell(cell: CellSpec, settings: SweepSettings, worker: str | None = None)
             model=cell.entry.model, model_args=dict(cell.entry.args), out_dir=out_dir,
             limit=settings.limit, claimed=[c.id for c in settings.inputs.safeguards],
             retry_attempts=settings.retry_attempts, concurrency=settings.concurrency,
+            generate=dict(cell.entry.generate), fine_tuned=cell.entry.fine_tuned,
         )  # fmt: skip
         results = run_assessment(fw, fw_path, options)
-        results = results.model_copy(update={"assessment_id": cell.assessment_id})
+        update: dict[str, Any] = {"assessment_id": cell.assessment_id}
+        if cell.entry.lineage is not None:
+            update["checkpoint"] = cell.entry.lineage  # as `redline track` records it
+        results = results.model_copy(update=update)
         graded = graded_samples(results, out_dir)  # as `redline assess` does, uncorrected
         if graded:
             results = apply_grader_corrections(results, graded)

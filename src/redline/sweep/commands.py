@@ -107,7 +107,11 @@ def _summary(outcomes: list[CellOutcome]) -> Any:
 def sweep(
     framework: Annotated[Path, typer.Argument(help="Framework YAML file.")],
     models: Annotated[
-        Path, typer.Option("--models", help="YAML file: the models and checkpoints to assess.")
+        Path,
+        typer.Option(
+            "--models",
+            help="YAML file: the models and checkpoints to assess (a list, or a lineage file).",
+        ),
     ],
     engine: Annotated[
         str, typer.Option("--engine", help="local (this process, default) or ray.")
@@ -162,6 +166,14 @@ def sweep(
             "a provider's *_BASE_URL). Values travel through Ray's control store.",
         ),
     ] = None,
+    model_template: Annotated[
+        str | None,
+        typer.Option(
+            "--model-template",
+            help="For a lineage file: the Inspect model string of checkpoints that name "
+            "none, with {checkpoint} (e.g. vllm/family-{checkpoint}).",
+        ),
+    ] = None,
     only: Annotated[
         list[int] | None,
         typer.Option(
@@ -200,7 +212,7 @@ def sweep(
         raise typer.Exit(EXIT_ERROR)
     fw = loaded.framework
     try:
-        grid = load_grid(models)
+        grid = load_grid(models, model_template)
         claims = load_safeguards(safeguards, fw) if safeguards else []
         dets = load_determinations(determinations, fw) if determinations else []
     except FrameworkError as exc:

@@ -8,9 +8,11 @@ A plain list, one entry per (model, checkpoint)::
         args: {base_url: http://127.0.0.1:8000/v1}   # optional Inspect model args
       - model: gguf/smollm2
 
-Loaded with located errors like every other input file. Another kind of file (a
-lineage of checkpoints) becomes a grid through :func:`entries_from_document`, the one
-place that turns a document into entries.
+A lineage file (``redline track``'s: ``family:`` and ``checkpoints:``) is a grid too:
+one cell per checkpoint, with its model (or ``--model-template``), model args and
+generation settings, and the checkpoint recorded in each cell's results as ``track``
+records it. Both are loaded with located errors like every other input file;
+:func:`entries_from_document` is the one place that turns a document into entries.
 """
 
 from __future__ import annotations
@@ -22,6 +24,9 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from redline.framework.load import load_model_file
 from redline.framework.located import FrameworkError, Problem, format_path
+from redline.framework.yaml_source import parse_yaml
+from redline.measure.lineage import load_lineage_file, model_for
+from redline.measure.results import CheckpointRef
 from redline.measure.served import is_secret
 
 NO_CHECKPOINT = "-"
@@ -37,6 +42,13 @@ class GridEntry(BaseModel):
         default=NO_CHECKPOINT, description="Checkpoint id within the model's series."
     )
     args: dict[str, Any] = Field(default_factory=dict, description="Inspect model args.")
+    generate: dict[str, Any] = Field(
+        default_factory=dict, description="Inspect generation settings (GenerateConfig fields)."
+    )
+    fine_tuned: bool = Field(default=False, description="Stated fine-tuned for elicitation.")
+    lineage: CheckpointRef | None = Field(
+        default=None, description="Set for a cell made from a lineage file's checkpoint."
+    )
 
     @field_validator("model")
     @classmethod
@@ -75,8 +87,46 @@ class Grid(BaseModel):
     entries: list[GridEntry]
 
 
-def entries_from_document(path: Path) -> list[GridEntry]:
-    """The grid entries of a models file (extension point: a lineage file goes here)."""
+def _is_lineage(path: Path) -> bool:
+    try:
+        data, _, problems = parse_yaml(path.read_text(encoding="utf-8"), str(path))
+    except (OSError, UnicodeDecodeError):
+        return False  # load_model_file reports it
+    return not problems and isinstance(data, dict) and "checkpoints" in data
+
+
+def _lineage_entries(path: Path, model_template: str | None) -> list[GridEntry]:
+    doc, digest = load_lineage_file(path)
+    entries = []
+    for i, c in enumerate(doc.checkpoints):
+        try:
+            model = model_for(c, model_template)
+        except ValueError as exc:
+            raise FrameworkError(
+                [Problem(str(path), 1, 1, format_path(("checkpoints", i)), str(exc))]
+            ) from None
+        ref = CheckpointRef(
+            family=doc.family, id=c.id, date=c.date, training_compute=c.training_compute,
+            effective_compute=c.effective_compute, lineage_sha256=digest,
+        )  # fmt: skip
+        fields = {
+            "model": model, "checkpoint": c.id, "args": dict(c.model_args),
+            "generate": dict(c.generate), "fine_tuned": c.fine_tuned, "lineage": ref,
+        }  # fmt: skip
+        try:
+            entries.append(GridEntry.model_validate(fields))
+        except ValueError as exc:
+            msg = str(exc).splitlines()[-1].strip()
+            raise FrameworkError(
+                [Problem(str(path), 1, 1, format_path(("checkpoints", i)), msg)]
+            ) from None
+    return entries
+
+
+def entries_from_document(path: Path, model_template: str | None = None) -> list[GridEntry]:
+    """The grid entries of a models file or of a lineage file."""
+    if _is_lineage(path):
+        return _lineage_entries(path, model_template)
     doc, _, pos = load_model_file(path, ModelsFile)
     seen: dict[tuple[str, str, str], int] = {}
     problems = []
@@ -101,6 +151,6 @@ def entries_from_document(path: Path) -> list[GridEntry]:
     return list(doc.models)
 
 
-def load_grid(path: Path) -> Grid:
-    """Load a models file; :class:`FrameworkError` with located problems when bad."""
-    return Grid(source=str(path), entries=entries_from_document(path))
+def load_grid(path: Path, model_template: str | None = None) -> Grid:
+    """Load a models or lineage file; :class:`FrameworkError` with located problems."""
+    return Grid(source=str(path), entries=entries_from_document(path, model_template))
