@@ -19,7 +19,6 @@ from pathlib import Path
 import httpx
 import pytest
 
-FIXTURES = Path(__file__).parent.parent / "fixtures" / "sweep"
 # Ray replaces 127.0.0.1 in a cluster address by the machine's own network address
 # unless this is off (read when ray is first imported): keep every hop on loopback.
 os.environ["RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER"] = "0"

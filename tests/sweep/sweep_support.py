@@ -6,7 +6,6 @@ import os
 from pathlib import Path
 from typing import Any
 
-from conftest import FIXTURES
 from redline.decide.model import Inputs
 from redline.ledger.chain import EntryKind
 from redline.ledger.record import sha256_file
@@ -14,6 +13,7 @@ from redline.ledger.store import Ledger, workspace_dir
 from redline.sweep.cell import CellOutcome, CellSpec, SweepSettings, plan_cells, today
 from redline.sweep.grid import GridEntry, load_grid
 
+FIXTURES = Path(__file__).parent.parent / "fixtures" / "sweep"
 FRAMEWORK = FIXTURES / "framework.yaml"
 
 MOCK_CELLS = [

@@ -17,8 +17,7 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from conftest import FIXTURES
+from sweep_support import FIXTURES
 
 pytestmark = [pytest.mark.slow, pytest.mark.embedded]
 

@@ -3,21 +3,35 @@ table, JSON and exit codes, resuming a sweep without new entries, bad models fil
 
 from __future__ import annotations
 
+import contextlib
 import json
-import subprocess
-import sys
+from dataclasses import dataclass
 from pathlib import Path
 
-from conftest import FIXTURES
+from sweep_support import FIXTURES
+from typer.testing import CliRunner
+
+from redline.cli import app
 from redline.ledger.store import open_ledger
 from redline.ledger.verify import verify_ledger
 
 FRAMEWORK = FIXTURES / "framework.yaml"
 
 
-def _sweep(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    cmd = [sys.executable, "-m", "redline", "sweep", str(FRAMEWORK), *args]
-    return subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=600)
+@dataclass
+class Run:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def _sweep(*args: str, cwd: Path) -> Run:
+    """The command in this process (as a user runs it, without a new interpreter)."""
+    with contextlib.chdir(cwd):
+        result = CliRunner().invoke(app, ["sweep", str(FRAMEWORK), *args])
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return Run(result.exit_code, result.stdout, result.stderr)
 
 
 def _models(tmp_path: Path, body: str) -> Path:
