@@ -28,6 +28,7 @@ from typing import Any
 
 # Keep Ray on loopback (it would otherwise rewrite 127.0.0.1 to this machine's address).
 os.environ["RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER"] = "0"
+os.environ["RAY_USAGE_STATS_ENABLED"] = "0"  # and sends no usage statistics
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures" / "sweep"

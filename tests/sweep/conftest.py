@@ -22,6 +22,7 @@ import pytest
 # Ray replaces 127.0.0.1 in a cluster address by the machine's own network address
 # unless this is off (read when ray is first imported): keep every hop on loopback.
 os.environ["RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER"] = "0"
+os.environ["RAY_USAGE_STATS_ENABLED"] = "0"  # Ray reports no usage statistics from tests
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 
