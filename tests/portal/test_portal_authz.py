@@ -60,6 +60,12 @@ MATRIX: dict[tuple[str, str], tuple[set[str], dict[str, str]]] = {
     ("GET", "/static/{name}"): (EVERYONE, {}),
     ("GET", "/ledger/checkpoint"): (SIGNED_IN, {}),
     ("POST", "/ledger/cosignature"): ({"reviewer", "reviewer2"}, {"note": "not a note"}),
+    # The labelling form (tests/portal/test_portal_labelling.py checks the batches).
+    ("GET", "/labelling"): ({"admin", "reviewer", "reviewer2"}, {}),
+    ("POST", "/labelling"): ({"admin"}, {"reviewer": "nobody", "text": ""}),
+    ("GET", "/labelling/form"): ({"reviewer", "reviewer2"}, {}),
+    ("POST", "/labelling/form"): ({"reviewer", "reviewer2"}, {}),
+    ("GET", "/labelling/download"): ({"admin", "reviewer", "reviewer2"}, {}),
 }
 
 

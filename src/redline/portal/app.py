@@ -36,6 +36,7 @@ def create_app(settings: Settings) -> FastAPI:
         checkpoints,
         decisions,
         frameworks,
+        labelling,
         public,
         review,
     )
@@ -56,6 +57,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.settings = settings
     for module in (auth, admin, frameworks, review, decisions, public, checkpoints):
         app.include_router(module.router)
+    app.include_router(labelling.router)  # the grader-labelling form (docs/graders.md)
 
     @app.middleware("http")
     async def headers(
