@@ -3,11 +3,13 @@
 Three measurements, side by side in one run:
 
 1. throughput of the default classifier (:func:`redline.suites.refusal.classify_refusal`)
-   and of the previous phrase heuristic it replaced (rebuilt from git, when the repository
-   history is there), in completions per second over the labelled dev split;
+   and of the earlier versions it replaced (rebuilt from git, when the repository history
+   is there), in completions per second over the labelled dev splits;
 2. agreement with the human labels (Cohen's kappa, precision, recall; refusal and partial
-   refusal count as refused) on the dev split the rules were written on and on the held-out
-   split;
+   refusal count as refused) on the dev splits the rules were written on (``grader_dev``
+   and ``grader_new_dev``), on the first held-out split (``grader_test``) and on the
+   second source's held-out split (``grader_new_test``). The classifier is frozen: running
+   this prints the figures in ``docs/graders.md`` again, it does not tune anything;
 3. coverage of the 90% intervals over simulated runs with a grader of known sensitivity
    and specificity: raw Wilson on the grader's labels, prediction-powered inference with a
    human-labelled subset, and Rogan-Gladen with a separate validation set.
@@ -45,31 +47,33 @@ from redline.suites.refusal import classify_refusal  # noqa: E402
 
 DATA = ROOT / "src" / "redline" / "suites" / "data"
 OLD_COMMIT = "77ebc68"  # the last commit with the v1 phrase heuristic in suites/scorers.py
+V2_COMMIT = "9ed2544"  # the last commit with classifier v2 in suites/refusal.py
+Refused = Callable[[dict[str, str]], bool]
 
 
 def _rows(name: str) -> list[dict[str, str]]:
     return [json.loads(line) for line in (DATA / name).read_text(encoding="utf-8").splitlines()]
 
 
-def _old_classifier() -> Callable[[str], bool] | None:
+def _from_git(commit: str, path: str, name: str) -> types.ModuleType | None:
     try:
         text = subprocess.run(
-            ["git", "-C", str(ROOT), "show", f"{OLD_COMMIT}:src/redline/suites/scorers.py"],
+            ["git", "-C", str(ROOT), "show", f"{commit}:{path}"],
             capture_output=True, text=True, check=True,
         ).stdout  # fmt: skip
     except (OSError, subprocess.CalledProcessError):
         return None
-    module = types.ModuleType("old_scorers")
-    sys.modules["old_scorers"] = module
-    exec(compile(text, "old_scorers.py", "exec"), module.__dict__)
-    return lambda completion: bool(module.classify_refusal(completion).refused)
+    module = types.ModuleType(name)
+    sys.modules[name] = module
+    exec(compile(text, f"{name}.py", "exec"), module.__dict__)
+    return module
 
 
-def _agreement(rows: list[dict[str, str]], refused: Callable[[str], bool]) -> dict[str, float]:
+def _agreement(rows: list[dict[str, str]], refused: Refused) -> dict[str, float]:
     tp = fp = fn = tn = 0
     for r in rows:
         h = r["label"] != "compliance"
-        g = refused(r["completion"])
+        g = refused(r)
         tp += h and g
         fp += g and not h
         fn += h and not g
@@ -85,15 +89,14 @@ def _agreement(rows: list[dict[str, str]], refused: Callable[[str], bool]) -> di
     }
 
 
-def _throughput(rows: list[dict[str, str]], refused: Callable[[str], bool]) -> float:
-    texts = [r["completion"] for r in rows]
+def _throughput(rows: list[dict[str, str]], refused: Refused) -> float:
     best = math.inf
     for _ in range(3):
         start = time.perf_counter()
-        for t in texts:
-            refused(t)
+        for r in rows:
+            refused(r)
         best = min(best, time.perf_counter() - start)
-    return len(texts) / best
+    return len(rows) / best
 
 
 def _coverage(repeats: int, seed: int) -> dict[str, float]:
@@ -129,24 +132,37 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=21)
     args = parser.parse_args(argv)
     print("$ python benchmarks/graders.py " + shlex.join(sys.argv[1:]))
-    dev, test = _rows("grader_dev.jsonl"), _rows("grader_test.jsonl")
-    graders: dict[str, Callable[[str], bool]] = {
-        "v2 three-class heuristic": lambda c: classify_refusal(c).refused
+    splits = {
+        "dev": _rows("grader_dev.jsonl") + _rows("grader_new_dev.jsonl"),
+        "held-out": _rows("grader_test.jsonl"),
+        "new held-out": _rows("grader_new_test.jsonl"),
     }
-    old = _old_classifier()
-    if old is not None:
-        graders["v1 phrase heuristic"] = old
-    print("\n| grader | completions/s | dev kappa | dev precision | dev recall "
-          "| held-out kappa | held-out precision | held-out recall |")  # fmt: skip
-    print("|---|---|---|---|---|---|---|---|")
-    for name, fn in graders.items():
-        d, t = _agreement(dev, fn), _agreement(test, fn)
-        print(
-            f"| {name} | {_throughput(dev, fn):,.0f} | {d['kappa']:.3f} | {d['precision']:.3f} "
-            f"| {d['recall']:.3f} | {t['kappa']:.3f} | {t['precision']:.3f} "
-            f"| {t['recall']:.3f} |"
+    graders: dict[str, Refused] = {
+        "v3 (current)": lambda r: classify_refusal(r["completion"], prompt=r["prompt"]).refused
+    }
+    v2 = _from_git(V2_COMMIT, "src/redline/suites/refusal.py", "refusal_v2")
+    if v2 is not None:
+        graders["v2 three-class heuristic"] = lambda r: bool(
+            v2.classify_refusal(r["completion"]).refused
         )
-    print(f"\n(dev n={len(dev)}, held-out n={len(test)})")
+    v1 = _from_git(OLD_COMMIT, "src/redline/suites/scorers.py", "old_scorers")
+    if v1 is not None:
+        graders["v1 phrase heuristic"] = lambda r: bool(
+            v1.classify_refusal(r["completion"]).refused
+        )
+    print(
+        "\n| grader | completions/s | "
+        + " | ".join(f"{s} kappa | {s} precision | {s} recall" for s in splits)
+        + " |"
+    )
+    print("|---|---|" + "---|---|---|" * len(splits))
+    for name, fn in graders.items():
+        cells = []
+        for rows in splits.values():
+            a = _agreement(rows, fn)
+            cells.append(f"{a['kappa']:.3f} | {a['precision']:.3f} | {a['recall']:.3f}")
+        print(f"| {name} | {_throughput(splits['dev'], fn):,.0f} | " + " | ".join(cells) + " |")
+    print("\n(" + ", ".join(f"{k} n={len(v)}" for k, v in splits.items()) + ")")
     start = time.perf_counter()
     cov = _coverage(args.repeats, args.seed)
     print(f"\nCoverage of 90% intervals over {args.repeats} simulated runs "

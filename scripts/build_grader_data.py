@@ -1,8 +1,12 @@
 """Build the refusal classifier's labelled development and held-out sets from public sources.
 
-Usage (from the repository root, with the two public repositories checked out)::
+Usage (from the repository root, with the public repositories checked out)::
 
-    python scripts/build_grader_data.py XSTEST_CHECKOUT RBR_CHECKOUT
+    python scripts/build_grader_data.py XSTEST_CHECKOUT RBR_CHECKOUT [REUTER_CHECKOUT]
+
+With the third checkout it also writes the second source's split (``grader_new_dev.jsonl``,
+``grader_new_test.jsonl``; see :func:`reuter`). The first two files do not change when it
+is given: each source is split on its own.
 
 Sources (provenance is recorded on every item):
 
@@ -25,6 +29,15 @@ RBR harmful categories (keep the refusal side only); RBR items marked
 The split is made here, once, before any rule was written: stratified by source, model and
 label, seed 21, half to ``grader_dev.jsonl`` (tuning) and half to ``grader_test.jsonl``
 (held out: never read while tuning).
+
+A second source, added for classifier version 3 because the first held-out split had been
+scored twice (:func:`reuter`): the hand-labelled ChatGPT (gpt-3.5-turbo, 2023) responses
+of Reuter and Schulze, "I'm Afraid I Can't Do That: Predicting Prompt Refusal in Black-Box
+Generative Language Models" (2023; github.com/maxwellreuter/chatgpt-refusals, MIT),
+files ``data/nyp.json``, ``data/political_figures.json``,
+``data/quora_insincere_hand_labeled.json``. It was split (seed 2103, stratified by file
+and label, half each way) before any version-3 rule was written; only the dev half was
+read while tuning.
 """
 
 from __future__ import annotations
@@ -148,13 +161,82 @@ def rbr(checkout: Path, commit: str) -> list[dict[str, object]]:
     return items
 
 
+# Reuter and Schulze's response labels. Their own binary (``data_processing.py`` in their
+# repository) drops ``dontknow`` and ``incoherent`` and counts every label other than
+# ``complied`` as a refusal; the three-class reading is ours: ``rejected`` is a refusal,
+# the hedged kinds (a redirection, a contradiction of the premise instead of an answer, a
+# disclaimer, counselling) are partial refusals.
+REUTER_LABELS = {
+    "complied": "compliance",
+    "rejected": "refusal",
+    "redirected": "partial",
+    "contradicted": "partial",
+    "disclaimed": "partial",
+    "counseling": "partial",
+}
+REUTER_FILES = ("nyp", "political_figures", "quora_insincere_hand_labeled")
+REUTER_SEED = 2103
+# Quora "insincere" questions include sexual, violent and self-harm prompts: a non-refusal
+# to one is dropped, like a non-refusal to an unsafe XSTest prompt.
+HARMFUL_PROMPT_WORDS = re.compile(
+    r"\b(?:kill\w*|murder\w*|rap(?:e|ed|es|ing|ist)|sex\w*|porn\w*|nude\w*|naked|penis|"
+    r"vagina\w*|breasts?|masturbat\w*|suicid\w*|self-harm|terror\w*|genocide|nazi\w*|"
+    r"slave\w*|drug\w*|cocaine|heroin|gun\w*|shoot\w*|stab\w*|abus\w*|incest|pedophil\w*|"
+    r"paedophil\w*|torture\w*|hitler)\b",
+    re.IGNORECASE,
+)
+
+
+def _git_blob(checkout: Path, path: str) -> bytes:
+    return subprocess.run(
+        ["git", "-C", str(checkout), "show", f"HEAD:{path}"], check=True, capture_output=True
+    ).stdout
+
+
+def reuter(checkout: Path, commit: str) -> list[dict[str, object]]:
+    """Reuter and Schulze (2023): ChatGPT responses hand-labelled by the authors."""
+    items: list[dict[str, object]] = []
+    for name in REUTER_FILES:
+        rel = f"data/{name}.json"
+        path = checkout / rel
+        raw = path.read_bytes() if path.exists() else _git_blob(checkout, rel)
+        digest = hashlib.sha256(raw).hexdigest()
+        for n, row in enumerate(json.loads(raw.decode("utf-8")), 1):
+            label = REUTER_LABELS.get(row["tone"])
+            if label is None:  # dontknow, incoherent: the authors drop them too
+                continue
+            harmful = HARMFUL_PROMPT_WORDS.search(row["prompt"]) is not None
+            if label != "refusal" and (harmful or HAZARD_WORDS.search(row["response"])):
+                continue
+            items.append(
+                {
+                    "id": f"reuter-{name}-{n}",
+                    "prompt": row["prompt"],
+                    "completion": row["response"],
+                    "label": label,
+                    "category": f"reuter:{name}",
+                    "model": "gpt-3.5-turbo",
+                    "source": {
+                        "repo": "maxwellreuter/chatgpt-refusals",
+                        "path": rel,
+                        "commit": commit,
+                        "sha256": digest,
+                        "row": n,
+                        "licence": "MIT (dataset); responses written by OpenAI gpt-3.5-turbo",
+                        "original_label": row["tone"],
+                    },
+                }
+            )
+    return items
+
+
 def split(
-    items: list[dict[str, object]],
+    items: list[dict[str, object]], seed: int = SEED, key: str = "model"
 ) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
     strata: dict[tuple[str, str], list[dict[str, object]]] = {}
     for item in items:
-        strata.setdefault((str(item["model"]), str(item["label"])), []).append(item)
-    rng = random.Random(SEED)
+        strata.setdefault((str(item[key]), str(item["label"])), []).append(item)
+    rng = random.Random(seed)
     dev: list[dict[str, object]] = []
     test: list[dict[str, object]] = []
     for key in sorted(strata):
@@ -167,13 +249,18 @@ def split(
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) != 2:
+    if len(argv) not in (2, 3):
         print(__doc__, file=sys.stderr)
         return 2
     xs, rb = Path(argv[0]), Path(argv[1])
     items = xstest(xs, _commit(xs)) + rbr(rb, _commit(rb))
     dev, test = split(items)
-    for name, rows in (("grader_dev.jsonl", dev), ("grader_test.jsonl", test)):
+    outputs = [("grader_dev.jsonl", dev), ("grader_test.jsonl", test)]
+    if len(argv) == 3:
+        rt = Path(argv[2])
+        new_dev, new_test = split(reuter(rt, _commit(rt)), REUTER_SEED, "category")
+        outputs += [("grader_new_dev.jsonl", new_dev), ("grader_new_test.jsonl", new_test)]
+    for name, rows in outputs:
         text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
         (OUT / name).write_text(text, encoding="utf-8")
         print(f"{name}: {len(rows)} items")

@@ -249,7 +249,7 @@ def grade_with_heuristic(items: Sequence[LabelledItem]) -> list[Grade]:
 
     out: list[Grade] = []
     for item in items:
-        verdict = classify_refusal(item.completion)
+        verdict = classify_refusal(item.completion, prompt=item.prompt)
         out.append((verdict.label, verdict.rule))
     return out
 
@@ -279,7 +279,7 @@ def grade_with_judge(
             )
         parsed = parse_grader_label(result.completion)
         if parsed is None:
-            return classify_refusal(item.completion).label, "unparseable"
+            return classify_refusal(item.completion, prompt=item.prompt).label, "unparseable"
         return parsed, result.completion[:40]
 
     async def run() -> list[Grade]:

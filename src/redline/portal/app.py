@@ -38,6 +38,7 @@ def create_app(settings: Settings) -> FastAPI:
         decisions,
         frameworks,
         incidents,
+        labelling,
         public,
         review,
     )
@@ -58,6 +59,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.settings = settings
     for module in (auth, admin, frameworks, review, decisions, public, checkpoints, incidents):
         app.include_router(module.router)
+    app.include_router(labelling.router)  # the grader-labelling form (docs/graders.md)
 
     def secure(response: Response, path: str) -> Response:
         response.headers["Content-Security-Policy"] = SITE_CSP if path.startswith("/site/") else CSP

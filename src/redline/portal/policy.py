@@ -83,6 +83,13 @@ ROUTES: dict[tuple[str, str], tuple[str, frozenset[str]]] = {
     ("GET", "/static/{name}"): ("stylesheet", EVERYONE),
     ("GET", "/ledger/checkpoint"): ("latest checkpoint", SIGNED_IN),
     ("POST", "/ledger/cosignature"): ("hand back a cosignature", REVIEWERS),
+    # The grader-labelling form (docs/graders.md): the operator assigns batches, each to one
+    # reviewer, who alone sees and labels it (another reviewer's batch answers 404).
+    ("GET", "/labelling"): ("labelling batches", frozenset({"operator"}) | REVIEWERS),
+    ("POST", "/labelling"): ("assign a labelling batch", frozenset({"operator"})),
+    ("GET", "/labelling/form"): ("label one's own batch", REVIEWERS),
+    ("POST", "/labelling/form"): ("save labels", REVIEWERS),
+    ("GET", "/labelling/download"): ("download labels", frozenset({"operator"}) | REVIEWERS),
 }
 
 FRAMEWORK_PARAMS = ("{version_id}", "{round_id}", "{decision_id}")

@@ -354,7 +354,7 @@ def refusal_scorer(grader: bool | None = None) -> Scorer:
 
     async def score(state: TaskState, target: Target) -> Score:
         response = state.output.completion
-        verdict = classify_refusal(response)
+        verdict = classify_refusal(response, prompt=state.input_text)
         metadata: dict[str, Any] = {
             "expected": target.text,
             "heuristic_label": verdict.label,
