@@ -111,6 +111,11 @@ def record_from_ledger(directory: Path) -> LedgerRecord | None:
             location = ledger.location
     except LedgerError as exc:
         raise PublishError(f"{pointer}: {exc}") from None
+    return ledger_record(status, location)
+
+
+def ledger_record(status: Any, location: str, **extra: Any) -> LedgerRecord:
+    """The report's view of a decision's ledger status (``decision_status``'s answer)."""
     return LedgerRecord(
         entry_id=status.seq,
         decision_id=status.decision_id,
@@ -127,6 +132,7 @@ def record_from_ledger(directory: Path) -> LedgerRecord | None:
             for s in status.sign_offs
         ],
         missing=list(status.missing_roles),
+        **extra,
     )
 
 

@@ -25,7 +25,13 @@ from pydantic import ValidationError
 
 from redline.decide.model import Decision
 from redline.measure.results import Results
-from redline.publish.assessment import LEDGER_POINTER, PublishError, _text, load_framework
+from redline.publish.assessment import (
+    LEDGER_POINTER,
+    PublishError,
+    _text,
+    ledger_record,
+    load_framework,
+)
 from redline.publish.render import html_env
 from redline.publish.views import (
     Assessment,
@@ -33,7 +39,6 @@ from redline.publish.views import (
     Example,
     LedgerRecord,
     LogCheck,
-    Signature,
     report_view,
 )
 from redline.publish.views.inputs import ReviewComment
@@ -186,24 +191,7 @@ def load_recorded(
         logs=logs,
         warnings=warnings,
     )
-    record = LedgerRecord(
-        entry_id=status.seq,
-        decision_id=status.decision_id,
-        ledger=location,
-        final=status.final,
-        signatures=[
-            Signature(
-                role=s.role,
-                signer=s.signer,
-                date=dt.datetime.fromisoformat(s.time),
-                dissent=s.dissent is not None,
-                statement=s.dissent,
-            )
-            for s in status.sign_offs
-        ],
-        missing=list(status.missing_roles),
-        review_comments=reviews,
-    )
+    record = ledger_record(status, location, review_comments=reviews)
     ref_view = DecisionRef(
         decision_id=entry.hash,
         entry_seq=str(entry.seq),
