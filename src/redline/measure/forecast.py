@@ -37,6 +37,7 @@ from redline.measure.forecast_fit import (
     draw,
     fit_candidates,
 )
+from redline.measure.forecast_recent import with_recent
 
 __all__ = [
     "MIN_POINTS",
@@ -275,6 +276,7 @@ def fit_trend(
     span = float(np.max(x) - np.min(x))
     # A slope steeper than 60 logits over the observed span is a step; bound it.
     fits = fit_candidates(x - x_ref, u, s, distinct, 60.0 / span)
+    fits = with_recent(fits, x - x_ref, u, s, distinct, 60.0 / span)
     where = {**base, "x_ref": x_ref, "x_first": float(np.min(x)), "x_last": float(np.max(x))}
     if not fits:
         return Trend(
@@ -302,7 +304,7 @@ def fit_trend(
         "draws": dr,
     }
     unit = "decade of compute" if x_kind == "log10_compute" else "day"
-    mix = ", ".join(f"{f.kind} {f.weight:.2f}" for f in sorted(fits, key=lambda f: -f.weight))
+    mix = ", ".join(f"{f.label} {f.weight:.2f}" for f in sorted(fits, key=lambda f: -f.weight))
     a = (1.0 - trend_level) / 2.0
     if a < p_rising < 1.0 - a:
         return Trend(

@@ -54,6 +54,13 @@ class ModelFit:
     df: float | None  # Student-t degrees of freedom; None: normal
     aic: float
     weight: float = 0.0
+    window: int = 0
+    """0: fitted to every checkpoint; k > 0: to the checkpoints at the last k distinct x
+    (:mod:`redline.measure.forecast_recent`)."""
+
+    @property
+    def label(self) -> str:
+        return self.kind if self.window == 0 else f"recent-{self.window} {self.kind}"
 
 
 def _parts(kind: ModelKind, theta: Array, d: Array) -> tuple[Array, Array, Array]:
@@ -72,6 +79,12 @@ def _parts(kind: ModelKind, theta: Array, d: Array) -> tuple[Array, Array, Array
     f = theta[2]
     g = (1.0 - f) * dp
     return f + (1.0 - f) * p, g, np.column_stack([g, g * d, 1.0 - p])
+
+
+def model_parts(kind: ModelKind, theta: Array, d: Array) -> tuple[Array, Array, Array]:
+    """(u, du/deta, jacobian of u in theta) of a candidate at offsets ``d`` (the line
+    unclipped)."""
+    return _parts(kind, theta, d)
 
 
 def _wls(kind: ModelKind, d: Array, u: Array, w: Array, start: Array, b_max: float) -> Array:
