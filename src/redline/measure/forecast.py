@@ -287,7 +287,10 @@ def fit_trend(
         )
     best = max(fits, key=lambda f: f.weight)
     dr = draw(fits, N_DRAWS)
-    p_rising = float(np.mean(dr.b > 0))
+    # Whether the series has a trend is a question about the whole series: the slope
+    # draws of the whole-series models answer it (a recent segment may be flat at a bend).
+    whole = ~dr.recent
+    p_rising = float(np.mean(dr.b[whole] > 0)) if np.any(whole) else float(np.mean(dr.b > 0))
     lo, hi = bounds
     c = ((best.cov[0][0], best.cov[0][1]), (best.cov[1][0], best.cov[1][1]))
     fitted = {

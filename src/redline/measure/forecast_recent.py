@@ -74,7 +74,17 @@ def segmented(
             continue
         aics.append(_evidence(early) + late.aic + CHANGE_PENALTY)
         lates.append(
-            ModelFit(late.kind, late.theta, late.cov, late.tau2, late.df, late.aic, 0.0, window)
+            ModelFit(
+                late.kind,
+                late.theta,
+                late.cov,
+                late.tau2,
+                late.df,
+                late.aic,
+                0.0,
+                window,
+                float(xs[-window]),
+            )
         )
     best = min(aics)
     raw = [math.exp(-0.5 * (a - best)) for a in aics]
@@ -94,9 +104,8 @@ def with_recent(
     if not got:
         return fits
     rest = 1.0 - sum(w for w, _ in got)
-    scaled = [
-        ModelFit(f.kind, f.theta, f.cov, f.tau2, f.df, f.aic, f.weight * rest, f.window)
-        for f in fits
+    scaled = [ModelFit(f.kind, f.theta, f.cov, f.tau2, f.df, f.aic, f.weight * rest) for f in fits]
+    recent = [
+        ModelFit(x.kind, x.theta, x.cov, x.tau2, x.df, x.aic, w, x.window, x.start) for w, x in got
     ]
-    recent = [ModelFit(x.kind, x.theta, x.cov, x.tau2, x.df, x.aic, w, x.window) for w, x in got]
     return [*scaled, *recent]
