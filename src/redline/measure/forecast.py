@@ -7,7 +7,9 @@ each :class:`SeriesPoint` has an x (log10 of effective or training compute, or d
 :func:`fit_trend` fits the score against x with models that respect the metric's bounds
 (:mod:`redline.measure.forecast_fit`): a logistic in x (from 4 distinct x), a logistic with a
 fitted ceiling or a fitted floor (from 5, when a likelihood-ratio test justifies it) and a
-line clipped to the bounds (from 2; the only model for 2 or 3 checkpoints). Each point is
+line clipped to the bounds (from 2; the only model for 2 or 3 checkpoints); from 5, also
+segmented models whose last 2 or 3 checkpoints follow a logistic of their own
+(:mod:`redline.measure.forecast_recent`: a late steep rise). Each point is
 weighted by its own interval; scatter beyond those intervals is a between-checkpoint
 variance. The models are averaged with AIC weights, and the band is that of a *checkpoint's
 true score* at x, from draws of each model's parameters (its fit uncertainty) and of the
