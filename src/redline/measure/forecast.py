@@ -162,8 +162,10 @@ class Trend:
     ``kind`` is the model with the largest weight (``none`` when no model); ``params`` its
     (a, b) of ``eta = a + b * (x - x_ref)``, ``cov`` their covariance, ``ceiling`` and
     ``floor`` its asymptotes in score units, ``tau2`` its between-checkpoint variance (eta
-    scale). ``models`` lists every candidate fitted, with its AIC weight; bands and
-    probabilities use all of them."""
+    scale). ``models`` lists every candidate fitted, with its AIC weight (a recent
+    segment's logistic has ``window`` 2 or 3, see :mod:`redline.measure.forecast_recent`);
+    bands and probabilities use all of them. ``p_rising`` is the share of the whole-series
+    models' slope draws above 0."""
 
     kind: Literal["logistic", "linear", "none"]
     x_kind: XKind
