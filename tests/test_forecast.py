@@ -283,3 +283,68 @@ def test_deterministic() -> None:
     pts = series([0.05, 0.1, 0.2, 0.3, 0.45])
     assert forecast_crossing(pts, 0.7) == forecast_crossing(pts, 0.7)
     assert fit_trend(pts).band([26.0]) == fit_trend(pts).band([26.0])
+
+
+# ------------------------------------------------- recent segment (forecast_recent)
+
+
+def _whole_series_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fit with the whole-series candidates alone (the method before the recent segment)."""
+    import redline.measure.forecast as forecast_module
+
+    monkeypatch.setattr(forecast_module, "with_recent", lambda fits, *args: fits)
+
+
+def _recent_weight(t) -> float:
+    return sum(m.weight for m in t.models if m.window > 0)
+
+
+def test_a_late_steep_rise_moves_the_crossing_earlier(monkeypatch: pytest.MonkeyPatch) -> None:
+    # slow for seven checkpoints, then a jump at the last one
+    pts = series([0.02, 0.03, 0.04, 0.05, 0.06, 0.08, 0.10, 0.40])
+    t = fit_trend(pts)
+    c = t.crossing(0.6)
+    assert _recent_weight(t) > 0.5
+    assert "recent-" in t.reason
+    _whole_series_only(monkeypatch)
+    g = forecast_crossing(pts, 0.6)
+    assert c.status == g.status == "forecast"
+    assert c.x_mid is not None and g.x_mid is not None and c.x_lo is not None
+    assert g.x_lo is not None and c.x_hi is not None
+    assert c.x_mid < g.x_mid - 0.5
+    assert c.x_lo < g.x_lo
+    # the rise of 0.3 in half a decade puts the crossing within half a decade
+    assert 25.5 < c.x_mid < 26.0
+
+
+def test_a_smooth_series_keeps_the_whole_series_fit() -> None:
+    def curve(x: float) -> float:
+        return float(expit(1.5 * (x - 26.0)))
+
+    weights = [_recent_weight(fit_trend(sampled(curve, 8, 200, seed=s))) for s in range(8)]
+    assert float(np.median(weights)) < 0.3
+
+
+def test_no_recent_segment_below_five_checkpoints() -> None:
+    for k in (2, 3, 4):
+        t = fit_trend(series([0.05, 0.1, 0.2, 0.45][:k]))
+        assert all(m.window == 0 for m in t.models)
+
+
+def test_a_recent_segment_does_not_move_the_band_before_its_window() -> None:
+    pts = series([0.02, 0.03, 0.04, 0.05, 0.06, 0.08, 0.10, 0.40])
+    t = fit_trend(pts)
+    assert _recent_weight(t) > 0.5
+    (lo, mid, hi), *_ = t.band([22.0, 25.5], 0.8)
+    assert 0.0 <= lo <= 0.02 <= hi <= 0.06  # the early checkpoints, not the jump's curve
+    assert mid == pytest.approx(0.02, abs=0.015)
+
+
+@SETTINGS
+@given(rising.filter(lambda s: len(s) >= 5))
+def test_weights_with_a_recent_segment_sum_to_one(scores: list[float]) -> None:
+    t = fit_trend(series(scores))
+    if t.models:
+        assert sum(m.weight for m in t.models) == pytest.approx(1.0)
+        assert all(m.window in (0, 2, 3) for m in t.models)
+        assert all((m.window > 0) == math.isfinite(m.start) for m in t.models)

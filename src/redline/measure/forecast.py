@@ -7,7 +7,9 @@ each :class:`SeriesPoint` has an x (log10 of effective or training compute, or d
 :func:`fit_trend` fits the score against x with models that respect the metric's bounds
 (:mod:`redline.measure.forecast_fit`): a logistic in x (from 4 distinct x), a logistic with a
 fitted ceiling or a fitted floor (from 5, when a likelihood-ratio test justifies it) and a
-line clipped to the bounds (from 2; the only model for 2 or 3 checkpoints). Each point is
+line clipped to the bounds (from 2; the only model for 2 or 3 checkpoints); from 5, also
+segmented models whose last 2 or 3 checkpoints follow a logistic of their own
+(:mod:`redline.measure.forecast_recent`: a late steep rise). Each point is
 weighted by its own interval; scatter beyond those intervals is a between-checkpoint
 variance. The models are averaged with AIC weights, and the band is that of a *checkpoint's
 true score* at x, from draws of each model's parameters (its fit uncertainty) and of the
@@ -37,6 +39,7 @@ from redline.measure.forecast_fit import (
     draw,
     fit_candidates,
 )
+from redline.measure.forecast_recent import with_recent
 
 __all__ = [
     "MIN_POINTS",
@@ -159,8 +162,10 @@ class Trend:
     ``kind`` is the model with the largest weight (``none`` when no model); ``params`` its
     (a, b) of ``eta = a + b * (x - x_ref)``, ``cov`` their covariance, ``ceiling`` and
     ``floor`` its asymptotes in score units, ``tau2`` its between-checkpoint variance (eta
-    scale). ``models`` lists every candidate fitted, with its AIC weight; bands and
-    probabilities use all of them."""
+    scale). ``models`` lists every candidate fitted, with its AIC weight (a recent
+    segment's logistic has ``window`` 2 or 3, see :mod:`redline.measure.forecast_recent`);
+    bands and probabilities use all of them. ``p_rising`` is the share of the whole-series
+    models' slope draws above 0."""
 
     kind: Literal["logistic", "linear", "none"]
     x_kind: XKind
@@ -275,6 +280,7 @@ def fit_trend(
     span = float(np.max(x) - np.min(x))
     # A slope steeper than 60 logits over the observed span is a step; bound it.
     fits = fit_candidates(x - x_ref, u, s, distinct, 60.0 / span)
+    fits = with_recent(fits, x - x_ref, u, s, distinct, 60.0 / span)
     where = {**base, "x_ref": x_ref, "x_first": float(np.min(x)), "x_last": float(np.max(x))}
     if not fits:
         return Trend(
@@ -285,7 +291,10 @@ def fit_trend(
         )
     best = max(fits, key=lambda f: f.weight)
     dr = draw(fits, N_DRAWS)
-    p_rising = float(np.mean(dr.b > 0))
+    # Whether the series has a trend is a question about the whole series: the slope
+    # draws of the whole-series models answer it (a recent segment may be flat at a bend).
+    whole = ~dr.recent
+    p_rising = float(np.mean(dr.b[whole] > 0)) if np.any(whole) else float(np.mean(dr.b > 0))
     lo, hi = bounds
     c = ((best.cov[0][0], best.cov[0][1]), (best.cov[1][0], best.cov[1][1]))
     fitted = {
@@ -302,7 +311,7 @@ def fit_trend(
         "draws": dr,
     }
     unit = "decade of compute" if x_kind == "log10_compute" else "day"
-    mix = ", ".join(f"{f.kind} {f.weight:.2f}" for f in sorted(fits, key=lambda f: -f.weight))
+    mix = ", ".join(f"{f.label} {f.weight:.2f}" for f in sorted(fits, key=lambda f: -f.weight))
     a = (1.0 - trend_level) / 2.0
     if a < p_rising < 1.0 - a:
         return Trend(

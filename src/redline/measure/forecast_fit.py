@@ -54,6 +54,16 @@ class ModelFit:
     df: float | None  # Student-t degrees of freedom; None: normal
     aic: float
     weight: float = 0.0
+    window: int = 0
+    """0: fitted to every checkpoint; k > 0: to the checkpoints at the last k distinct x
+    (:mod:`redline.measure.forecast_recent`)."""
+    start: float = -math.inf
+    """The offset d from which the model describes the series (the first x of its
+    window); before it, the whole-series models do."""
+
+    @property
+    def label(self) -> str:
+        return self.kind if self.window == 0 else f"recent-{self.window} {self.kind}"
 
 
 def _parts(kind: ModelKind, theta: Array, d: Array) -> tuple[Array, Array, Array]:
@@ -72,6 +82,12 @@ def _parts(kind: ModelKind, theta: Array, d: Array) -> tuple[Array, Array, Array
     f = theta[2]
     g = (1.0 - f) * dp
     return f + (1.0 - f) * p, g, np.column_stack([g, g * d, 1.0 - p])
+
+
+def model_parts(kind: ModelKind, theta: Array, d: Array) -> tuple[Array, Array, Array]:
+    """(u, du/deta, jacobian of u in theta) of a candidate at offsets ``d`` (the line
+    unclipped)."""
+    return _parts(kind, theta, d)
 
 
 def _wls(kind: ModelKind, d: Array, u: Array, w: Array, start: Array, b_max: float) -> Array:
@@ -205,6 +221,8 @@ class Draws:
     f: Array  # floor on the unit scale (0 unless fitted)
     eps: Array  # a checkpoint's own deviation from the curve, eta scale
     linear: NDArray[np.bool_]
+    recent: NDArray[np.bool_]  # from a recent-segment logistic (window > 0)
+    start: Array  # the offset from which each draw's model holds (-inf: everywhere)
 
     def eta(self, d: Array) -> Array:
         return np.asarray(self.a[:, None] + self.b[:, None] * d[None, :] + self.eps[:, None])
@@ -212,7 +230,15 @@ class Draws:
     def unit(self, d: Array) -> Array:
         eta = self.eta(d)
         logistic = self.f[:, None] + special.expit(eta) * (self.c - self.f)[:, None]
-        return np.asarray(np.where(self.linear[:, None], np.clip(eta, 0.0, 1.0), logistic))
+        u = np.where(self.linear[:, None], np.clip(eta, 0.0, 1.0), logistic)
+        whole = np.nonzero(~self.recent)[0]
+        if whole.size and whole.size < len(self.a):
+            # Before its window a recent segment's draw stands for the early segment: there
+            # the whole-series draws (taken in turn) describe the series.
+            before = d[None, :] < self.start[:, None]
+            stand_in = u[whole[np.arange(len(self.a)) % whole.size]]
+            u = np.where(before, stand_in, u)
+        return np.asarray(u)
 
 
 def draw(fits: list[ModelFit], n: int, seed: int = 0) -> Draws:
@@ -238,9 +264,12 @@ def draw(fits: list[ModelFit], n: int, seed: int = 0) -> Draws:
         c = np.clip(th[:, 2], 1e-3, 1.0) if fit.kind == "ceiling" else np.ones(m)
         f = np.clip(th[:, 2], 0.0, 0.999) if fit.kind == "floor" else np.zeros(m)
         lin = np.full(m, 1.0 if fit.kind == "linear" else 0.0)
-        parts.append((th[:, 0], th[:, 1], c, f, e, lin))
-    a, b, c, f, e, lin = (np.concatenate([p[i] for p in parts]) for i in range(6))
-    return Draws(a=a, b=b, c=c, f=f, eps=e, linear=lin.astype(bool))
+        rec = np.full(m, 1.0 if fit.window > 0 else 0.0)
+        parts.append((th[:, 0], th[:, 1], c, f, e, lin, rec, np.full(m, fit.start)))
+    a, b, c, f, e, lin, rec, st = (np.concatenate([p[i] for p in parts]) for i in range(8))
+    return Draws(
+        a=a, b=b, c=c, f=f, eps=e, linear=lin.astype(bool), recent=rec.astype(bool), start=st
+    )
 
 
 def crossing_offsets(dr: Draws, ut: float, d_first: float, up: bool) -> Array:
