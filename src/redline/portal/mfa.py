@@ -1,6 +1,7 @@
 """The second factor: time-based one-time passwords (RFC 6238, pyotp) and recovery codes.
 
-Required for administrators and signatories, optional for everyone else: an account
+Required for the accounts that ``accounts.needs_second_factor`` names (administrators
+and signatories), optional for everyone else: an account
 that needs one gets no session until it has passed it (enrolling first if it has
 none), so every session of a signatory passed the second factor; the factor a
 session passed is recorded beside it (:func:`session_factor`).
@@ -17,7 +18,6 @@ import hashlib
 import hmac
 import secrets
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pyotp
@@ -25,7 +25,6 @@ from cryptography.fernet import Fernet, InvalidToken
 from sqlalchemy import delete, insert, select, update
 
 from redline._io import atomic_write
-from redline.portal import accounts
 from redline.portal import auth_tables as A
 from redline.portal.accounts import PortalError, User, token_hash
 from redline.portal.service import Portal
@@ -35,17 +34,6 @@ RECOVERY_CODES = 10
 PENDING_S = 600.0
 CODE_TRIES = 5
 KEY_FILE = "totp-secrets.key"
-
-_policy: Callable[[User], bool] | None = getattr(accounts, "needs_second_factor", None)
-
-
-def needs_second_factor(user: User) -> bool:
-    """Administrators and accounts holding a governance role need a second factor
-    (``accounts.needs_second_factor`` decides where the portal defines it)."""
-    if _policy is not None:
-        return bool(_policy(user))
-    return user.role in ("admin", "signatory") or user.governance_role is not None
-
 
 # ------------------------------------------------------------ secrets at rest
 
