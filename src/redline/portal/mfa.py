@@ -26,6 +26,7 @@ from sqlalchemy import delete, insert, select, update
 
 from redline._io import atomic_write
 from redline.portal import auth_tables as A
+from redline.portal import tables as T
 from redline.portal.accounts import PortalError, User, token_hash
 from redline.portal.service import Portal
 
@@ -47,7 +48,6 @@ def _fernet(portal: Portal) -> Fernet:
 
 
 def _secret(portal: Portal, user: User) -> tuple[str, bool, int] | None:
-    A.ensure(portal.engine)
     with portal.engine.connect() as conn:
         r = conn.execute(select(A.totp_secrets).where(A.totp_secrets.c.user_id == user.id)).first()
     if r is None:
@@ -156,7 +156,6 @@ def _digest(code: str) -> str:
 
 
 def recovery_codes_left(portal: Portal, user: User) -> int:
-    A.ensure(portal.engine)
     with portal.engine.connect() as conn:
         rows = conn.execute(
             select(A.recovery_codes.c.id).where(
@@ -166,13 +165,19 @@ def recovery_codes_left(portal: Portal, user: User) -> int:
     return len(rows)
 
 
-def reset(portal: Portal, user: User) -> None:
-    """Remove the account's second factor and recovery codes (an administrator's act;
-    an account that needs one enrols again at its next sign-in)."""
-    A.ensure(portal.engine)
+def reset(portal: Portal, user: User, actor: User | None = None) -> None:
+    """Remove the account's second factor and recovery codes, and end its sessions and
+    pending sign-ins (an administrator's act, for a lost device; an account that needs
+    a factor enrols again at its next sign-in). Recorded first as a signed
+    ``access_changed`` entry (``second_factor_reset``), by ``actor``'s key or, from the
+    command line, the portal's."""
+    portal.access_entry(actor, "second_factor_reset", account=user.username,
+                        key=user.key_name)  # fmt: skip
     with portal.ledger.write() as conn:
         conn.execute(delete(A.totp_secrets).where(A.totp_secrets.c.user_id == user.id))
         conn.execute(delete(A.recovery_codes).where(A.recovery_codes.c.user_id == user.id))
+        conn.execute(delete(A.pending).where(A.pending.c.user_id == user.id))
+        conn.execute(delete(T.sessions).where(T.sessions.c.user_id == user.id))
 
 
 # ------------------------------------------------------------ verification
@@ -206,7 +211,6 @@ def verify(portal: Portal, user: User, code: str) -> str | None:
 
 def begin_pending(portal: Portal, user: User) -> tuple[str, str]:
     """A token for a sign-in that passed the first factor; returns (token, purpose)."""
-    A.ensure(portal.engine)
     purpose = "verify" if enrolled(portal, user) else "enrol"
     token = secrets.token_urlsafe(32)
     t = time.time()
@@ -229,7 +233,6 @@ def pending(portal: Portal, token: str | None) -> tuple[User, str] | None:
     """(user, purpose) of a live pending sign-in."""
     if not token:
         return None
-    A.ensure(portal.engine)
     with portal.engine.connect() as conn:
         r = conn.execute(
             select(A.pending).where(A.pending.c.token_hash == token_hash(token))
@@ -264,7 +267,6 @@ def end_pending(portal: Portal, token: str) -> None:
 
 
 def record_session_factor(portal: Portal, session_token: str, factor: str) -> None:
-    A.ensure(portal.engine)
     h = token_hash(session_token)
     with portal.ledger.write() as conn:
         conn.execute(delete(A.session_factors).where(A.session_factors.c.token_hash == h))
@@ -278,7 +280,6 @@ def session_factor(portal: Portal, session_token: str | None) -> str | None:
     accounts that need a second factor are only created after it."""
     if not session_token:
         return None
-    A.ensure(portal.engine)
     with portal.engine.connect() as conn:
         r = conn.execute(
             select(A.session_factors.c.factor).where(

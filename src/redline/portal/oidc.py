@@ -284,7 +284,6 @@ GRANT_HOOKS.append(apply_grants)
 
 def sign_in(portal: Portal, p: Provider, claims: dict[str, Any]) -> User:
     """The account for verified ID-token ``claims`` (created on the first sign-in)."""
-    A.ensure(portal.engine)
     issuer, subject = str(claims["iss"]), str(claims["sub"])
     mapped = map_claims(p, claims)
     with portal.engine.connect() as conn:
@@ -339,7 +338,6 @@ def sign_in(portal: Portal, p: Provider, claims: dict[str, Any]) -> User:
 
 def mapped_of(portal: Portal, user: User) -> dict[str, Any] | None:
     """What the claims mapped to at the account's last sign-in through a provider."""
-    A.ensure(portal.engine)
     with portal.engine.connect() as conn:
         r = conn.execute(
             select(A.oidc_identities.c.mapped).where(A.oidc_identities.c.user_id == user.id)
@@ -352,7 +350,6 @@ def mapped_of(portal: Portal, user: User) -> dict[str, Any] | None:
 
 def begin(portal: Portal, name: str, browser: str) -> tuple[str, str, str]:
     """(state, nonce, PKCE verifier) for a sign-in started by ``browser`` (a hash)."""
-    A.ensure(portal.engine)
     state, nonce = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
     verifier = secrets.token_urlsafe(64)
     t = time.time()
@@ -373,7 +370,6 @@ def begin(portal: Portal, name: str, browser: str) -> tuple[str, str, str]:
 
 def take(portal: Portal, state: str, name: str, browser: str) -> tuple[str, str]:
     """(nonce, verifier) of a pending sign-in, used once; refuses a stranger's."""
-    A.ensure(portal.engine)
     with portal.ledger.write() as conn:
         r = conn.execute(select(A.oidc_pending).where(A.oidc_pending.c.state == state)).first()
         conn.execute(delete(A.oidc_pending).where(A.oidc_pending.c.state == state))
