@@ -83,8 +83,6 @@ def test_users_organisations_and_scopes() -> None:
         p.close()
 
 
-
-
 @pytest.mark.usefixtures("workspace")
 def test_reset_second_factor() -> None:
     """An administrator removes a lost second factor from the command line: a signed

@@ -137,8 +137,8 @@ def _check_provider(path: Path, name: str, p: Provider) -> None:
             raise bad(f"rules.{i}.org_kind", f"one of {', '.join(ORG_KINDS)}")
         for j, g in enumerate(r.grants):
             if parse_grant(g) is None:
-                raise bad(f"rules.{i}.grants.{j}",
-                          f"{g!r} is not author:<framework> or signatory:<framework>:<role>")  # fmt: skip
+                why = f"{g!r} is not author:<framework> or signatory:<framework>:<role>"
+                raise bad(f"rules.{i}.grants.{j}", why)
 
 
 def parse_grant(grant: str) -> tuple[str, str, str | None] | None:
