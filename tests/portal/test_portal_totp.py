@@ -194,13 +194,14 @@ def test_secrets_and_recovery_codes_at_rest(env: Any) -> None:
 
 def test_second_factor_on_postgres(pg_database: str, tmp_path: Path) -> None:
     from redline.portal import mfa
+    from redline.portal.accounts import needs_second_factor
     from redline.portal.service import Portal
     from redline.portal.settings import Settings
 
     p = Portal(Settings(workspace=tmp_path / "ws", database_url=pg_database))
     try:
         u = p.add_user("pgadmin", PASSWORD, "admin")
-        assert mfa.needs_second_factor(u) and not mfa.enrolled(p, u)
+        assert needs_second_factor(u) and not mfa.enrolled(p, u)
         secret = mfa.start_enrolment(p, u)
         when = time.time()
         codes = mfa.confirm_enrolment(p, u, pyotp.TOTP(secret).at(when))

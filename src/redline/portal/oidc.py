@@ -28,7 +28,14 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy import delete, insert, select, update
 
 from redline.portal import auth_tables as A
-from redline.portal.accounts import ORG_KINDS, ROLES, USERNAME_RE, PortalError, User
+from redline.portal.accounts import (
+    ORG_KINDS,
+    REVIEWING_KINDS,
+    ROLES,
+    USERNAME_RE,
+    PortalError,
+    User,
+)
 from redline.portal.service import Portal
 
 log = logging.getLogger(__name__)
@@ -251,6 +258,11 @@ def _organisation(portal: Portal, mapped: Mapped) -> str | None:
         raise PortalError(
             f"the organisation {mapped.organisation!r} is not in this portal and the "
             "provider's rule gives no org_kind to add it with"
+        )
+    # Refused before anything is written: the account could not belong to it.
+    if (mapped.role == "reviewer") != (kind in REVIEWING_KINDS) and mapped.role != "admin":
+        raise PortalError(
+            f"a {mapped.role} cannot belong to {mapped.organisation!r} of kind {kind!r}"
         )
     return str(portal.add_organisation(portal.free_slug(mapped.organisation),
                                        mapped.organisation, kind)["slug"])  # fmt: skip
