@@ -239,3 +239,29 @@ def test_require_second_factor_refuses_a_session_without_one(env: Any) -> None:
     # An author needs none.
     token2, csrf2 = p.create_session(author)
     require_second_factor(Ctx(None, p, author, csrf2, token2))  # type: ignore[arg-type]
+
+
+def test_the_sign_off_route_needs_a_session_that_passed_the_second_factor(env: Any) -> None:
+    """A signatory's session made without the second factor (as before it existed) is
+    refused by the sign-off route itself, and nothing reaches the ledger; the same
+    session, once it records the factor, signs."""
+    from redline.portal import mfa
+    from redline.portal.web import SESSION_COOKIE
+
+    app, s = env
+    p = app.state.portal
+    board = p.user_by_name("board")
+    token, csrf = p.create_session(board)
+    c = _client(app)
+    c.cookies.set(SESSION_COOKIE, token)
+    did = s.ids["decision"]
+    assert c.get(f"/decisions/{did}").status_code == 200  # reading needs no factor
+    n = p.ledger.count()
+    r = c.post(f"/decisions/{did}/sign", data={"csrf": csrf, "choice": "sign"},
+               follow_redirects=False)  # fmt: skip
+    assert r.status_code == 403 and "second factor" in r.text
+    assert p.ledger.count() == n
+    mfa.record_session_factor(p, token, "totp")
+    r = c.post(f"/decisions/{did}/sign", data={"csrf": csrf, "choice": "sign"},
+               follow_redirects=False)  # fmt: skip
+    assert r.status_code == 303 and p.ledger.count() == n + 1
