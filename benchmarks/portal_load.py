@@ -97,16 +97,25 @@ def _reviewer(
 ) -> None:  # fmt: skip
     round_id, other = rounds
     with httpx.Client(base_url=base, timeout=60) as c:
-        r = c.get("/login")
-        r = c.post("/login", data={"username": name, "password": PASSWORD, "csrf": _csrf(r.text)})
-        if r.status_code != 303:
-            out["errors"].append(f"{name}: sign-in {r.status_code}")
+        try:
+            r = c.get("/login")
+            r = c.post("/login", data={"username": name, "password": PASSWORD,
+                                       "csrf": _csrf(r.text)})  # fmt: skip
+            if r.status_code != 303:
+                raise RuntimeError(f"sign-in {r.status_code}")
+            token = _csrf(c.get("/").text)
+        except (httpx.HTTPError, RuntimeError) as exc:
+            # A reviewer that cannot start breaks the barrier, so that the others
+            # stop too rather than wait for it forever.
+            out["errors"].append(f"{name}: {type(exc).__name__}: {exc}")
             ready.abort()
             return
-        token = _csrf(c.get("/").text)
         # Sign-ins (Argon2) are not part of the measurement: the clock starts when
         # every reviewer is signed in.
-        ready.wait()
+        try:
+            ready.wait()
+        except threading.BrokenBarrierError:
+            return
         stop = out["start"] + seconds
         i = 0
         while time.monotonic() < stop:

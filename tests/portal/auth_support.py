@@ -16,20 +16,26 @@ PEOPLE: dict[str, dict[str, object]] = {
     "alice-sub": {
         "preferred_username": "alice",
         "name": "Alice Author",
-        "org": "Larkspur Labs",
+        "org": "Larkspur AI",
         "groups": ["larkspur-authors"],
     },
     "sam-sub": {
         "preferred_username": "sam",
         "name": "Sam Signatory",
-        "org": "Larkspur Labs",
-        "groups": ["larkspur-rso", "staff"],
+        "org": "Larkspur AI",
+        "groups": ["larkspur-rso", "larkspur-board", "staff"],
     },
     "ivy-sub": {
         "preferred_username": "ivy",
         "name": "Ivy Inspector",
         "org": "National AI Safety Institute",
         "groups": ["aisi-reviewers"],
+    },
+    "quinn-sub": {
+        "preferred_username": "quinn",
+        "name": "Quinn Examiner",
+        "org": "Frontier Model Regulator",
+        "groups": ["regulator-reviewers"],
     },
     "nobody-sub": {"preferred_username": "nobody", "groups": ["visitors"]},
     "clash-sub": {"preferred_username": "victim", "groups": ["larkspur-authors"]},
@@ -53,17 +59,31 @@ grants = ["author:larkspur-fsf"]
 
 [[providers.testid.rules]]
 claim = "groups"
+value = "other-authors"
+grants = ["author:other-fsf"]
+
+[[providers.testid.rules]]
+claim = "groups"
 value = "larkspur-rso"
 role = "signatory"
-governance_role = "rso"
 grants = ["signatory:larkspur-fsf:rso"]
+
+[[providers.testid.rules]]
+claim = "groups"
+value = "larkspur-board"
+grants = ["signatory:larkspur-fsf:safety-board"]
 
 [[providers.testid.rules]]
 claim = "groups"
 value = "aisi-reviewers"
 role = "reviewer"
 org_kind = "aisi"
-grants = ["reviewer:larkspur-fsf"]
+
+[[providers.testid.rules]]
+claim = "groups"
+value = "regulator-reviewers"
+role = "reviewer"
+org_kind = "regulator"
 """
 
 

@@ -166,5 +166,9 @@ def login(client: Any, username: str, password: str = PASSWORD) -> str:
     r = client.post("/login", data={"username": username, "password": password,
                                     "csrf": csrf_of(r.text)}, follow_redirects=False)  # fmt: skip
     assert r.status_code == 303, (username, r.status_code, r.text[:300])
+    if r.headers["location"] in ("/login/enrol", "/login/second-factor"):
+        from auth_support import pass_second_factor
+
+        pass_second_factor(client, r.headers["location"], username)
     r = client.get("/")
     return csrf_of(r.text)

@@ -99,7 +99,8 @@ def test_single_sign_on_through_the_local_provider(
     person.page.click("button[value=alice-sub]")
     person.page.wait_for_url(base + "/")
     assert "Welcome, Alice Author" in person.page.inner_text("body")
-    assert "Larkspur Labs" in person.page.inner_text("header")
+    assert "Larkspur AI" in person.page.inner_text("header")
+    assert "Larkspur AI (AI developer)" in person.page.inner_text("main")
     person.shot("sso-03-signed-in")
     # A page that needs the session works: the Strict session cookie is sent now.
     person.page.goto(base + "/frameworks")

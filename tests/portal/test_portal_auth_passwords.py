@@ -14,6 +14,7 @@ from redline.portal.settings import Settings
 @pytest.fixture(scope="module")
 def portal(workspace: Path) -> Portal:
     p = Portal(Settings(workspace=workspace, secure_cookies=False))
+    p.add_organisation("lab1", "Lab One", "lab")
     yield p  # type: ignore[misc]
     p.close()
 
@@ -32,13 +33,14 @@ def portal(workspace: Path) -> Portal:
 def test_weak_passwords_refused(portal: Portal, username: str, password: str,
                                 words: str) -> None:  # fmt: skip
     with pytest.raises(PortalError) as err:
-        portal.add_user(username, password, "author")
+        portal.add_user(username, password, "author", organisation="lab1")
     assert words in str(err.value)
     assert portal.user_by_name(username) is None
 
 
 def test_strong_passwords_accepted(portal: Portal) -> None:
-    u = portal.add_user("strong", "correct horse battery staple", "author")
+    u = portal.add_user("strong", "correct horse battery staple", "author",
+                       organisation="lab1")  # fmt: skip
     assert u.username == "strong"
 
 

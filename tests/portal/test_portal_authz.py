@@ -47,6 +47,10 @@ FORMS: dict[str, dict[str, str]] = {
     "/reviews/{round_id}/verdict": {"verdict": "bogus"},
     "/decisions/{decision_id}/sign": {"choice": "dissent"},
     "/ledger/cosignature": {"note": "not a note"},
+    "/login/second-factor": {"code": "000000"},
+    "/login/enrol": {"code": "000000"},
+    "/account/second-factor/enrol": {"code": "000000"},
+    "/account/recovery-codes": {"code": "000000"},
 }
 
 
@@ -81,7 +85,7 @@ def _anon_token(c: Any) -> str:
     return csrf_of(c.get("/login").text)
 
 
-def _params(s: Seed, fw: str) -> dict[str, str]:
+def _params(s: Seed, fw: str, path: str) -> dict[str, str]:
     suffix = "" if fw == "A" else "2"
     return {
         "user_id": str(s.ids["target"]),
@@ -90,12 +94,12 @@ def _params(s: Seed, fw: str) -> dict[str, str]:
         "round_id": str(s.ids["round" + suffix]),
         "decision_id": str(s.ids["decision" + suffix]),
         "rel:path": "index.html",
-        "name": "portal.css",
+        "name": "portal.css" if "static" in path else "testid",
     }
 
 
 def _url(path: str, s: Seed, fw: str = "A") -> str:
-    for k, v in _params(s, fw).items():
+    for k, v in _params(s, fw, path).items():
         path = path.replace("{" + k + "}", v)
     return path
 
@@ -163,7 +167,11 @@ def test_matrix(env: Any, who: str) -> None:
             else:
                 data = {**FORMS.get(path, {}), "csrf": token}
                 r = client.post(url, data=data, follow_redirects=False)
-            if expect == refused(r):
+            if (method, path) in policy.PENDING_SIGN_IN:
+                # Nobody here is between the two factors of a sign-in.
+                if (r.status_code, r.headers.get("location")) not in ((303, "/login"), (401, None)):
+                    problems.append(f"{method} {url} without a pending sign-in: {r.status_code}")
+            elif expect == refused(r):
                 problems.append(f"{method} {url} ({fw}, {relation}): {r.status_code} "
                                 f"{r.headers.get('location')}")  # fmt: skip
     assert not problems, f"{who}: " + "; ".join(problems)
@@ -262,11 +270,11 @@ def test_no_user_enumeration_and_rate_limit(env: Any) -> None:
     from portal_support import PASSWORD, csrf_of
     from sqlalchemy import delete
 
-    from redline.portal.tables import rate_limits
+    from redline.portal.auth_tables import throttle
 
     app, _s, _ctx = env
     with app.state.portal.ledger.write() as conn:  # the matrix's failed sign-ins count too
-        conn.execute(delete(rate_limits))
+        conn.execute(delete(throttle))
     c = TestClient(app, base_url="http://127.0.0.1")
 
     def attempt(user: str) -> Any:
@@ -280,12 +288,13 @@ def test_no_user_enumeration_and_rate_limit(env: Any) -> None:
     assert strip(unknown.text).replace(csrf_of(unknown.text), "") == strip(wrong.text).replace(
         csrf_of(wrong.text), ""
     )
-    # An account is locked after 5 failures in the window, even to the right password.
-    statuses = [attempt("victim").status_code for _ in range(5)]
-    assert 429 in statuses
+    # Finding 3 fixed: failures past the free ones slow the next tries (a progressive
+    # delay, served before the password is checked) but are never a lockout: the right
+    # password still gets in, and an unknown name is treated the same (tests/portal/
+    # test_portal_throttle.py has the delays and the proxy setting).
+    assert [attempt("victim").status_code for _ in range(6)] == [401] * 6
     r = c.get("/login")
     r = c.post("/login", data={"username": "victim", "password": PASSWORD,
-                               "csrf": csrf_of(r.text)})  # fmt: skip
-    assert r.status_code == 429 and "too many" in r.text.lower()
-    # An unknown name is locked the same way (no difference to observe).
-    assert 429 in [attempt("nobody-at-all").status_code for _ in range(6)]
+                               "csrf": csrf_of(r.text)}, follow_redirects=False)  # fmt: skip
+    assert r.status_code == 303 and r.headers["location"] == "/"
+    assert [attempt("nobody-at-all").status_code for _ in range(7)] == [401] * 7

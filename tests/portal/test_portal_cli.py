@@ -83,3 +83,41 @@ def test_users_organisations_and_scopes() -> None:
         p.close()
 
 
+@pytest.mark.usefixtures("workspace")
+def test_reset_second_factor() -> None:
+    """An administrator removes a lost second factor from the command line: a signed
+    entry, the factor and recovery codes gone, the account's sessions ended, and its
+    next sign-in goes to the enrolment again."""
+    import pyotp
+
+    from redline.portal import mfa
+    from redline.portal.service import Portal
+    from redline.portal.settings import Settings
+
+    p = Portal(Settings(secure_cookies=False))
+    try:
+        if p.user_by_name("sam") is None:
+            p.add_organisation("lab-r", "Lab R", "lab")
+            p.add_user("sam", PASSWORD, "signatory", organisation="lab-r")
+        sam = p.user_by_name("sam")
+        assert sam is not None
+        secret = mfa.start_enrolment(p, sam)
+        assert len(mfa.confirm_enrolment(p, sam, pyotp.TOTP(secret).now())) == 10
+        token, _csrf = p.create_session(sam)
+        assert mfa.enrolled(p, sam) and p.session(token) is not None
+    finally:
+        p.close()
+    out = run("users", "reset-second-factor", "nobody-here", code=1)
+    assert "no user 'nobody-here'" in out and "Traceback" not in out
+    assert "enrols again" in run("users", "reset-second-factor", "sam")
+    p = Portal(Settings(secure_cookies=False))
+    try:
+        assert not mfa.enrolled(p, sam) and mfa.recovery_codes_left(p, sam) == 0
+        assert p.session(token) is None
+        assert mfa.begin_pending(p, sam)[1] == "enrol"
+        last = list(p.ledger.entries(kinds=[EntryKind.ACCESS_CHANGED.value]))[-1]
+        assert last.data() == {"change": "second_factor_reset", "account": "sam",
+                               "key": sam.key_name}  # fmt: skip
+        assert last.actor == "redline-portal"
+    finally:
+        p.close()

@@ -194,13 +194,14 @@ def test_secrets_and_recovery_codes_at_rest(env: Any) -> None:
 
 def test_second_factor_on_postgres(pg_database: str, tmp_path: Path) -> None:
     from redline.portal import mfa
+    from redline.portal.accounts import needs_second_factor
     from redline.portal.service import Portal
     from redline.portal.settings import Settings
 
     p = Portal(Settings(workspace=tmp_path / "ws", database_url=pg_database))
     try:
         u = p.add_user("pgadmin", PASSWORD, "admin")
-        assert mfa.needs_second_factor(u) and not mfa.enrolled(p, u)
+        assert needs_second_factor(u) and not mfa.enrolled(p, u)
         secret = mfa.start_enrolment(p, u)
         when = time.time()
         codes = mfa.confirm_enrolment(p, u, pyotp.TOTP(secret).at(when))
@@ -238,3 +239,29 @@ def test_require_second_factor_refuses_a_session_without_one(env: Any) -> None:
     # An author needs none.
     token2, csrf2 = p.create_session(author)
     require_second_factor(Ctx(None, p, author, csrf2, token2))  # type: ignore[arg-type]
+
+
+def test_the_sign_off_route_needs_a_session_that_passed_the_second_factor(env: Any) -> None:
+    """A signatory's session made without the second factor (as before it existed) is
+    refused by the sign-off route itself, and nothing reaches the ledger; the same
+    session, once it records the factor, signs."""
+    from redline.portal import mfa
+    from redline.portal.web import SESSION_COOKIE
+
+    app, s = env
+    p = app.state.portal
+    board = p.user_by_name("board")
+    token, csrf = p.create_session(board)
+    c = _client(app)
+    c.cookies.set(SESSION_COOKIE, token)
+    did = s.ids["decision"]
+    assert c.get(f"/decisions/{did}").status_code == 200  # reading needs no factor
+    n = p.ledger.count()
+    r = c.post(f"/decisions/{did}/sign", data={"csrf": csrf, "choice": "sign"},
+               follow_redirects=False)  # fmt: skip
+    assert r.status_code == 403 and "second factor" in r.text
+    assert p.ledger.count() == n
+    mfa.record_session_factor(p, token, "totp")
+    r = c.post(f"/decisions/{did}/sign", data={"csrf": csrf, "choice": "sign"},
+               follow_redirects=False)  # fmt: skip
+    assert r.status_code == 303 and p.ledger.count() == n + 1

@@ -45,7 +45,7 @@ from redline.ledger.rules import KeyProblem, KeyRegistry, LocalKey, key_id_of, v
 from redline.ledger.tables import entries as T
 from redline.ledger.tree import TreeStore, entry_leaf, insert_nodes, new_nodes
 
-SCHEMA_HEAD = "0004"
+SCHEMA_HEAD = "0005"
 """The newest migration; a test checks it against the migration files."""
 
 MIGRATIONS = Path(__file__).parent / "migrations"

@@ -1,16 +1,12 @@
 """The tables of sign-in: throttling state, second factors, recovery codes, the
 second factor a session passed, and single sign-on identities.
 
-They live on the portal's MetaData but apart from ``tables.py``; :func:`ensure`
-creates any that are missing (idempotent, on SQLite and PostgreSQL), so a ledger
-migrated before they existed gains them on first use."""
+They live on the portal's MetaData but apart from ``tables.py``; ledger migration
+0005 creates them, on SQLite and PostgreSQL alike."""
 
 from __future__ import annotations
 
-import threading
-import weakref
-
-from sqlalchemy import Boolean, Column, Engine, Float, Integer, String, Table, Text
+from sqlalchemy import Boolean, Column, Float, Integer, String, Table, Text
 
 from redline.portal.tables import metadata
 
@@ -91,25 +87,3 @@ oidc_pending = Table(
     Column("browser", String(64), nullable=False),
     Column("expires", Float, nullable=False),
 )
-
-TABLES = [
-    throttle,
-    totp_secrets,
-    recovery_codes,
-    pending,
-    session_factors,
-    oidc_identities,
-    oidc_pending,
-]
-_done: weakref.WeakSet[Engine] = weakref.WeakSet()
-_lock = threading.Lock()
-
-
-def ensure(engine: Engine) -> None:
-    """Create the sign-in tables that are missing (once per engine)."""
-    if engine in _done:
-        return
-    with _lock:
-        if engine not in _done:
-            metadata.create_all(engine, tables=TABLES, checkfirst=True)
-            _done.add(engine)

@@ -1,4 +1,4 @@
-"""``redline serve`` and ``redline users add/list/disable/org-add/grant``."""
+"""``redline serve`` and ``redline users add/list/disable/org-add/grant/reset-second-factor``."""
 
 from __future__ import annotations
 
@@ -234,6 +234,28 @@ def register(app: typer.Typer) -> None:
         finally:
             p.close()
         typer.echo(f"granted {scope}{' ' + role if role else ''} on {framework} to {username}")
+
+
+    @users.command("reset-second-factor")
+    def reset_second_factor(username: str) -> None:
+        """Remove an account's second factor and recovery codes and end its sessions (a
+        signed ledger entry); if it needs one, it enrols again at its next sign-in."""
+        from redline.portal import mfa
+        from redline.portal.accounts import PortalError
+        from redline.portal.service import Portal
+
+        p = _portal()
+        assert isinstance(p, Portal)
+        try:
+            u = p.user_by_name(username)
+            if u is None:
+                raise PortalError(f"no user {username!r}")
+            mfa.reset(p, u)
+        except (PortalError, LedgerError) as exc:
+            raise _fail(str(exc)) from None
+        finally:
+            p.close()
+        typer.echo(f"reset the second factor of {username}; it enrols again at its next sign-in")
 
 
 def _demo(p: object) -> None:

@@ -1,6 +1,7 @@
 """The second factor: time-based one-time passwords (RFC 6238, pyotp) and recovery codes.
 
-Required for administrators and signatories, optional for everyone else: an account
+Required for the accounts that ``accounts.needs_second_factor`` names (administrators
+and signatories), optional for everyone else: an account
 that needs one gets no session until it has passed it (enrolling first if it has
 none), so every session of a signatory passed the second factor; the factor a
 session passed is recorded beside it (:func:`session_factor`).
@@ -17,7 +18,6 @@ import hashlib
 import hmac
 import secrets
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pyotp
@@ -25,8 +25,8 @@ from cryptography.fernet import Fernet, InvalidToken
 from sqlalchemy import delete, insert, select, update
 
 from redline._io import atomic_write
-from redline.portal import accounts
 from redline.portal import auth_tables as A
+from redline.portal import tables as T
 from redline.portal.accounts import PortalError, User, token_hash
 from redline.portal.service import Portal
 
@@ -35,17 +35,6 @@ RECOVERY_CODES = 10
 PENDING_S = 600.0
 CODE_TRIES = 5
 KEY_FILE = "totp-secrets.key"
-
-_policy: Callable[[User], bool] | None = getattr(accounts, "needs_second_factor", None)
-
-
-def needs_second_factor(user: User) -> bool:
-    """Administrators and accounts holding a governance role need a second factor
-    (``accounts.needs_second_factor`` decides where the portal defines it)."""
-    if _policy is not None:
-        return bool(_policy(user))
-    return user.role in ("admin", "signatory") or user.governance_role is not None
-
 
 # ------------------------------------------------------------ secrets at rest
 
@@ -59,7 +48,6 @@ def _fernet(portal: Portal) -> Fernet:
 
 
 def _secret(portal: Portal, user: User) -> tuple[str, bool, int] | None:
-    A.ensure(portal.engine)
     with portal.engine.connect() as conn:
         r = conn.execute(select(A.totp_secrets).where(A.totp_secrets.c.user_id == user.id)).first()
     if r is None:
@@ -168,7 +156,6 @@ def _digest(code: str) -> str:
 
 
 def recovery_codes_left(portal: Portal, user: User) -> int:
-    A.ensure(portal.engine)
     with portal.engine.connect() as conn:
         rows = conn.execute(
             select(A.recovery_codes.c.id).where(
@@ -178,13 +165,19 @@ def recovery_codes_left(portal: Portal, user: User) -> int:
     return len(rows)
 
 
-def reset(portal: Portal, user: User) -> None:
-    """Remove the account's second factor and recovery codes (an administrator's act;
-    an account that needs one enrols again at its next sign-in)."""
-    A.ensure(portal.engine)
+def reset(portal: Portal, user: User, actor: User | None = None) -> None:
+    """Remove the account's second factor and recovery codes, and end its sessions and
+    pending sign-ins (an administrator's act, for a lost device; an account that needs
+    a factor enrols again at its next sign-in). Recorded first as a signed
+    ``access_changed`` entry (``second_factor_reset``), by ``actor``'s key or, from the
+    command line, the portal's."""
+    portal.access_entry(actor, "second_factor_reset", account=user.username,
+                        key=user.key_name)  # fmt: skip
     with portal.ledger.write() as conn:
         conn.execute(delete(A.totp_secrets).where(A.totp_secrets.c.user_id == user.id))
         conn.execute(delete(A.recovery_codes).where(A.recovery_codes.c.user_id == user.id))
+        conn.execute(delete(A.pending).where(A.pending.c.user_id == user.id))
+        conn.execute(delete(T.sessions).where(T.sessions.c.user_id == user.id))
 
 
 # ------------------------------------------------------------ verification
@@ -218,7 +211,6 @@ def verify(portal: Portal, user: User, code: str) -> str | None:
 
 def begin_pending(portal: Portal, user: User) -> tuple[str, str]:
     """A token for a sign-in that passed the first factor; returns (token, purpose)."""
-    A.ensure(portal.engine)
     purpose = "verify" if enrolled(portal, user) else "enrol"
     token = secrets.token_urlsafe(32)
     t = time.time()
@@ -241,7 +233,6 @@ def pending(portal: Portal, token: str | None) -> tuple[User, str] | None:
     """(user, purpose) of a live pending sign-in."""
     if not token:
         return None
-    A.ensure(portal.engine)
     with portal.engine.connect() as conn:
         r = conn.execute(
             select(A.pending).where(A.pending.c.token_hash == token_hash(token))
@@ -276,7 +267,6 @@ def end_pending(portal: Portal, token: str) -> None:
 
 
 def record_session_factor(portal: Portal, session_token: str, factor: str) -> None:
-    A.ensure(portal.engine)
     h = token_hash(session_token)
     with portal.ledger.write() as conn:
         conn.execute(delete(A.session_factors).where(A.session_factors.c.token_hash == h))
@@ -290,7 +280,6 @@ def session_factor(portal: Portal, session_token: str | None) -> str | None:
     accounts that need a second factor are only created after it."""
     if not session_token:
         return None
-    A.ensure(portal.engine)
     with portal.engine.connect() as conn:
         r = conn.execute(
             select(A.session_factors.c.factor).where(

@@ -47,6 +47,17 @@ ROUTES: dict[tuple[str, str], tuple[str, frozenset[str]]] = {
     ("GET", "/login"): ("sign-in form", EVERYONE),
     ("POST", "/login"): ("sign in", EVERYONE),
     ("POST", "/logout"): ("sign out", EVERYONE),
+    # Between the two factors of a sign-in (only for the browser that passed the first).
+    ("GET", "/login/second-factor"): ("second-factor form ‡", EVERYONE),
+    ("POST", "/login/second-factor"): ("answer with a code ‡", EVERYONE),
+    ("GET", "/login/enrol"): ("enrolment form at sign-in ‡", EVERYONE),
+    ("POST", "/login/enrol"): ("enrol at sign-in ‡", EVERYONE),
+    ("GET", "/login/oidc/{name}"): ("single sign-on: to the provider", EVERYONE),
+    ("GET", "/login/oidc/{name}/callback"): ("single sign-on: back from it", EVERYONE),
+    ("GET", "/account/second-factor"): ("my second factor", SIGNED_IN),
+    ("GET", "/account/second-factor/enrol"): ("enrolment form", SIGNED_IN),
+    ("POST", "/account/second-factor/enrol"): ("enrol a second factor", SIGNED_IN),
+    ("POST", "/account/recovery-codes"): ("new recovery codes", SIGNED_IN),
     ("GET", "/admin/users"): ("accounts, organisations, scopes", frozenset({"operator"})),
     ("POST", "/admin/users"): ("add an account", frozenset({"operator"})),
     ("POST", "/admin/organisations"): ("add an organisation", frozenset({"operator"})),
@@ -76,6 +87,7 @@ ROUTES: dict[tuple[str, str], tuple[str, frozenset[str]]] = {
     ("GET", "/decisions"): ("decisions list (only those visible)", SIGNED_IN),
     ("GET", "/decisions/{decision_id}"): ("a decision, sign-offs, dissent", SEES_F_DECISIONS),
     ("POST", "/decisions/{decision_id}/sign"): ("sign off", frozenset({"signatory"})),
+    ("GET", "/incidents"): ("open incidents (only those visible)", SIGNED_IN),
     ("GET", "/public"): ("published versions", EVERYONE),
     ("GET", "/public/registry"): ("registry of signatories", EVERYONE),
     ("GET", "/site/{rel:path}"): ("public site", EVERYONE),
@@ -93,6 +105,10 @@ ROUTES: dict[tuple[str, str], tuple[str, frozenset[str]]] = {
 }
 
 FRAMEWORK_PARAMS = ("{version_id}", "{round_id}", "{decision_id}")
+# Routes of a sign-in between its factors (marked ‡): open to everyone, they act only
+# on the pending sign-in that the browser's cookie names; without one, a form sends
+# to the sign-in and a post answers 401.
+PENDING_SIGN_IN = frozenset(k for k, (what, _ok) in ROUTES.items() if what.endswith("‡"))
 
 
 def is_framework_route(path: str) -> bool:
@@ -121,7 +137,10 @@ def render() -> str:
     notes = (
         "✓ allowed; F allowed on framework F's objects only (any other framework's "
         "version, round or decision answers 404, as one that does not exist); · refused "
-        "(403, 404, or a redirect to the sign-in)."
+        "(403, 404, or a redirect to the sign-in). ‡ a step of a sign-in between its "
+        "two factors: it acts only on the pending sign-in named by the browser's cookie, "
+        "which only the first factor (password or identity provider) sets; without one "
+        "the form sends to the sign-in and a post answers 401."
     )
     return "\n".join([BEGIN, "", head, rule, *rows, "", notes, "", *legend, "", END])
 

@@ -9,7 +9,7 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from redline.portal import mfa
-from redline.portal.accounts import User
+from redline.portal.accounts import User, needs_second_factor
 from redline.portal.throttle import Policy, Throttle
 from redline.portal.web import SESSION_COOKIE, Ctx
 
@@ -63,7 +63,7 @@ async def after_first_factor(ctx: Ctx, user: User, resp: Response) -> str:
     (or for enrolment in one); sets the cookies on ``resp`` and returns where the
     browser goes next."""
     p = ctx.portal
-    wants = mfa.needs_second_factor(user) or await run_in_threadpool(mfa.enrolled, p, user)
+    wants = needs_second_factor(user) or await run_in_threadpool(mfa.enrolled, p, user)
     if not wants:
         await start_session(ctx, user, None, resp)
         return "/"
@@ -93,7 +93,7 @@ def require_second_factor(ctx: Ctx) -> None:
     Sessions made by the sign-in always passed it; this also refuses sessions
     made before the second factor existed, or by code that skipped the sign-in."""
     user = ctx.user
-    if user is None or not mfa.needs_second_factor(user):
+    if user is None or not needs_second_factor(user):
         return
     if mfa.session_factor(ctx.portal, ctx.session_token) is None:
         raise HTTPException(403, "Sign in again with your second factor to do this.")

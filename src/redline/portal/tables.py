@@ -1,4 +1,5 @@
-"""The portal's tables (SQLAlchemy Core), created by ledger migrations 0002 and 0004."""
+"""The portal's tables (SQLAlchemy Core), created by ledger migrations 0002 and 0004
+(the sign-in tables of ``auth_tables.py``: 0005)."""
 
 from __future__ import annotations
 
@@ -118,11 +119,4 @@ comments = Table(
     Column("version_id", Integer, nullable=False),
     Column("element", String(300), nullable=False),
     Column("user_id", Integer, nullable=False),
-)  # fmt: skip
-
-rate_limits = Table(
-    "portal_rate_limits", metadata,
-    Column("key", String(200), primary_key=True),
-    Column("window_start", Float, nullable=False),
-    Column("failures", Integer, nullable=False),
 )  # fmt: skip

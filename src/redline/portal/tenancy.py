@@ -25,6 +25,7 @@ that the service module stays small); it uses only the attributes declared below
 
 from __future__ import annotations
 
+import re
 import threading
 from typing import Any
 
@@ -46,6 +47,7 @@ from redline.portal.accounts import (
     SLUG_RE,
     PortalError,
     User,
+    user_from_row,
 )
 
 # The roster role that lets the portal's key change the roster (its scoped bindings).
@@ -118,6 +120,51 @@ class Tenancy:
         with self.engine.connect() as conn:
             q = select(T.organisations).order_by(T.organisations.c.slug)
             return [dict(r._mapping) for r in conn.execute(q)]
+
+    def organisation_by_name(self, name: str) -> dict[str, Any] | None:
+        """The organisation called ``name`` (names are compared as written)."""
+        with self.engine.connect() as conn:
+            r = conn.execute(
+                select(T.organisations).where(T.organisations.c.name == name.strip())
+                .order_by(T.organisations.c.id)
+            ).first()  # fmt: skip
+        return dict(r._mapping) if r else None
+
+    def free_slug(self, name: str) -> str:
+        """An unused organisation id made from ``name`` (``Larkspur AI`` -> ``larkspur-ai``)."""
+        base = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:56] or "org"
+        slug, n = base, 1
+        while self.organisation(slug) is not None:
+            n += 1
+            slug = f"{base}-{n}"
+        return slug
+
+    def move_account(self, actor: User | None, user: User, slug: str) -> User:
+        """Make ``user`` a member of organisation ``slug`` (a signed entry); its scopes
+        on frameworks the new organisation does not own are revoked first."""
+        org = self.organisation(slug)
+        if org is None:
+            raise PortalError(f"no organisation {slug!r}")
+        if user.org_id == org["id"]:
+            return user
+        if user.role == "reviewer" and org["kind"] not in REVIEWING_KINDS:
+            raise PortalError("a trusted reviewer belongs to a reviewing body")
+        if user.role in SCOPE_KINDS and org["kind"] != "lab":
+            raise PortalError(f"an account of role {user.role} belongs to a lab")
+        for s in self.scopes(user_id=user.id):
+            if self.framework_org(str(s["framework_id"])) != org["id"]:
+                self.revoke_scope(actor, int(s["id"]))
+        self.access_entry(actor, "account_moved", account=user.username, key=user.key_name,
+                          organisation=slug)  # fmt: skip
+        with self.ledger.write() as conn:
+            conn.execute(
+                update(T.users).where(T.users.c.id == user.id)
+                .values(org_id=org["id"], organisation=org["name"], org_kind=org["kind"])
+            )  # fmt: skip
+        with self.engine.connect() as conn:
+            r = conn.execute(select(T.users).where(T.users.c.id == user.id)).first()
+        assert r is not None
+        return user_from_row(r)
 
     def framework_org(self, framework_id: str) -> int | None:
         """The organisation that owns a framework id in this portal (None if none)."""

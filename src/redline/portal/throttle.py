@@ -98,7 +98,6 @@ class Throttle:
     def __init__(self, ledger: Ledger, policy: Policy) -> None:
         self.ledger = ledger
         self.policy = policy
-        A.ensure(ledger.engine)
 
     def _row(self, conn: Connection, key: str, t: float) -> tuple[int, float]:
         """(failures, not_before) of a key, forgetting failures older than the window."""

@@ -12,6 +12,7 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from redline.ledger.signoff import DecisionStatus
+from redline.portal import signin
 from redline.portal.accounts import PortalError, User
 from redline.portal.web import Ctx, CtxDep, allow, check_csrf, page
 
@@ -44,6 +45,7 @@ def show(decision_id: str, ctx: CtxDep) -> Response:
 async def sign(decision_id: str, request: Request, ctx: CtxDep) -> Response:
     form = await check_csrf(request, ctx)
     user, status = _visible(ctx, decision_id, "signatory")
+    signin.require_second_factor(ctx)  # a sign-off needs a session that passed it
     roles = ctx.portal.signing_roles(user, status)
     if not roles:
         raise HTTPException(403, "You hold no signatory scope this decision needs.")

@@ -8,7 +8,7 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from redline.portal import mfa, signin
-from redline.portal.accounts import PortalError, User
+from redline.portal.accounts import PortalError, User, needs_second_factor
 from redline.portal.web import Ctx, CtxDep, allow, check_csrf, page
 
 router = APIRouter()
@@ -73,7 +73,7 @@ def _enrol_page(
         uri=mfa.otpauth_uri(secret, user),
         secret_grouped=mfa.grouped(secret),
         action=action,
-        required=mfa.needs_second_factor(user),
+        required=needs_second_factor(user),
     )
 
 
@@ -118,7 +118,7 @@ async def account(ctx: CtxDep) -> Response:
         "mfa_account.html.j2",
         is_enrolled=is_enrolled,
         codes_left=left,
-        required=mfa.needs_second_factor(user),
+        required=needs_second_factor(user),
         error=None,
     )
 
@@ -163,7 +163,7 @@ async def recovery_codes(request: Request, ctx: CtxDep) -> Response:
             status=401,
             is_enrolled=True,
             codes_left=left,
-            required=mfa.needs_second_factor(user),
+            required=needs_second_factor(user),
             error="That code is not right.",
         )
     codes = await run_in_threadpool(mfa.new_recovery_codes, ctx.portal, user)
