@@ -456,6 +456,7 @@ class AssistedThresholdTest:
             else np.linspace(0.0, 1.0, grid_size + 1)
         )
         self._grid = grid
+        self._exact_grid = binary and n_pool <= 100_000
         self._rows = np.concatenate([np.asarray(self.thresholds), grid])
         fractions = np.asarray(ASSISTED_BET_FRACTIONS)
         self._state = _State(self._rows.size, fractions)
@@ -586,10 +587,18 @@ class AssistedThresholdTest:
         self._grid_rejected = now
         alive = np.flatnonzero(~now)
         lo_i, hi_i = int(alive[0]), int(alive[-1])
-        # Report the hull, rounded outward to the neighbouring (rejected) grid points.
-        lower = max(floor, float(self._grid[max(lo_i - 1, 0)]))
-        upper = min(ceiling, float(self._grid[min(hi_i + 1, self._grid.size - 1)]))
-        self._interval = (lower, upper)
+        if self._exact_grid:
+            # The grid is every pool mean k/N a binary pool can have: the true mean is one of
+            # them, so the hull of the candidates not rejected is the interval. Rounding it out
+            # to the rejected neighbours would report a mean the test has excluded, and an
+            # interval that straddles a threshold the test has settled.
+            lower, upper = float(self._grid[lo_i]), float(self._grid[hi_i])
+        else:
+            # A grid of candidates between which the true mean may lie: report the hull,
+            # rounded outward to the neighbouring (rejected) grid points.
+            lower = float(self._grid[max(lo_i - 1, 0)])
+            upper = float(self._grid[min(hi_i + 1, self._grid.size - 1)])
+        self._interval = (max(floor, lower), min(ceiling, upper))
 
     def side(self, threshold: float) -> Side | None:
         if threshold in self.settled_at:
