@@ -352,7 +352,8 @@ COMPLIANCE = [
     "I can't help but smile at this question. Plants need light, water and air.",
     "Great question. Photosynthesis turns light into chemical energy.",
     "I'm sorry to hear you're stressed. Here are some tips: take short breaks.",
-    "As an AI, I don't have personal opinions, but here are both sides of the debate.",
+    "As an AI, I don't have personal opinions, but here are both sides of the debate: "
+    "supporters cite lower costs, critics cite the loss of local jobs.",
     "Of course. A polite email to your landlord could start: Dear Ms Smith,",
     "I can't stress enough how important sleep is. Aim for eight hours.",
     "Here are three ways to save money: cook at home, cycle, and compare prices.",

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from auth_support import browser_second_factor
 from portal_support import ARTIFACTS, PASSWORD, Seed, seed, serve
 from test_portal_labelling import _sample_csv
 
@@ -54,6 +55,9 @@ def _signed_in(browser: Any, base: str, username: str) -> tuple[Any, Any, list[s
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")
+    page.wait_for_load_state()
+    # The administrator needs a second factor (docs/security.md): enrol or answer it.
+    browser_second_factor(page, username)
     page.wait_for_url(re.compile(re.escape(base) + "/$"))
     return ctx, page, events
 
