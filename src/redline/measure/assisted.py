@@ -81,6 +81,7 @@ from redline.measure.confseq import (
     hypergeometric_log_pmf,
     log_factorials,
 )
+from redline.measure.threshold import ThresholdSurface
 
 __all__ = [
     "DEFAULT_FALLBACK",
@@ -401,7 +402,7 @@ def _fallback(fallback: float | None, uniform: bool, binary: bool) -> float:
     return float(fallback)
 
 
-class AssistedThresholdTest:
+class AssistedThresholdTest(ThresholdSurface):
     """The sequential threshold test with predictions: ``SequentialThresholdTest``'s surface.
 
     ``predictions[i]`` and ``weights[i]`` belong to pool item ``i``; ``update(x, index=i)``
@@ -613,34 +614,10 @@ class AssistedThresholdTest:
         lower, upper = self._interval
         return "above" if lower > threshold else ("below" if upper < threshold else None)
 
-    def settled(self, threshold: float) -> bool:
-        return self.side(threshold) is not None
-
-    @property
-    def all_settled(self) -> bool:
-        return all(self.settled(t) for t in self.thresholds)
-
     def summary(self) -> dict[str, Any]:
         """JSON-ready state, with what a reviewer needs to replay the run."""
-        lower, upper = self.interval
         return {
-            "method": self.method,
-            "confidence": self.confidence,
-            "n": self.n,
-            "pool_size": self.pool_size,
-            "mean": None if self.n == 0 else self.mean,
-            "interval": [lower, upper],
-            "exact": self.exhausted,
-            "thresholds": [
-                {
-                    "threshold": t,
-                    "side": self.side(t),
-                    "settled_at": self.settled_at[t],
-                    "first_side": self.first_side[t],
-                }
-                for t in self.thresholds
-            ],
-            "conflicts": self.conflicts,
+            **super().summary(),
             "fallback": self.fallback,
             "active_order": not self.uniform,
             "beta": self.beta,

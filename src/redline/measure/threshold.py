@@ -39,7 +39,50 @@ __all__ = ["SequentialThresholdTest", "simulate_settlement"]
 # threshold monitor
 
 
-class SequentialThresholdTest:
+class ThresholdSurface:
+    """What every sequential threshold test answers, given ``side`` and its state: whether a
+    threshold (or all) is settled, and the JSON-ready summary a log or a reviewer checks."""
+
+    thresholds: list[float]
+    settled_at: dict[float, int | None]
+    first_side: dict[float, Side | None]
+
+    def side(self, threshold: float) -> Side | None:
+        raise NotImplementedError
+
+    def settled(self, threshold: float) -> bool:
+        return self.side(threshold) is not None
+
+    @property
+    def all_settled(self) -> bool:
+        return all(self.settled(t) for t in self.thresholds)
+
+    def summary(self) -> dict[str, Any]:
+        """JSON-ready state: what a log or a reviewer needs to check the decision."""
+        test: Any = self  # the state each test class defines (method, n, interval, ...)
+        lower, upper = test.interval
+        return {
+            "method": test.method,
+            "confidence": test.confidence,
+            "n": test.n,
+            "pool_size": test.pool_size,
+            "mean": None if test.n == 0 else test.mean,
+            "interval": [lower, upper],
+            "exact": test.exhausted,
+            "thresholds": [
+                {
+                    "threshold": t,
+                    "side": self.side(t),
+                    "settled_at": self.settled_at[t],
+                    "first_side": self.first_side[t],
+                }
+                for t in self.thresholds
+            ],
+            "conflicts": test.conflicts,
+        }
+
+
+class SequentialThresholdTest(ThresholdSurface):
     """Watch a confidence sequence until it settles which side of each threshold the mean is on.
 
     ``thresholds`` and the reported ``interval`` / ``mean`` are on the estimand's scale, which is
@@ -122,36 +165,6 @@ class SequentialThresholdTest:
 
     def side(self, threshold: float) -> Side | None:
         return self.cs.side(threshold / self.scale)
-
-    def settled(self, threshold: float) -> bool:
-        return self.side(threshold) is not None
-
-    @property
-    def all_settled(self) -> bool:
-        return all(self.settled(t) for t in self.thresholds)
-
-    def summary(self) -> dict[str, Any]:
-        """JSON-ready state: what a log or a reviewer needs to check the decision."""
-        lower, upper = self.interval
-        return {
-            "method": self.method,
-            "confidence": self.confidence,
-            "n": self.n,
-            "pool_size": self.pool_size,
-            "mean": None if self.n == 0 else self.mean,
-            "interval": [lower, upper],
-            "exact": self.exhausted,
-            "thresholds": [
-                {
-                    "threshold": t,
-                    "side": self.side(t),
-                    "settled_at": self.settled_at[t],
-                    "first_side": self.first_side[t],
-                }
-                for t in self.thresholds
-            ],
-            "conflicts": self.conflicts,
-        }
 
 
 # --------------------------------------------------------------------------------------------
