@@ -14,23 +14,10 @@ from typing import Any
 import pyotp
 import pytest
 from auth_support import provider, write_config
-from portal_support import ARTIFACTS, PASSWORD, Seed, seed, serve
-
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from portal_support import ARTIFACTS, NEEDS_CHROMIUM, PASSWORD, Seed, chromium, seed, serve
 
 pytestmark = [
-    pytest.mark.skipif(
-        not CHROMIUM.exists(), reason="Debian's Chromium is not installed at /usr/bin/chromium"
-    ),
+    NEEDS_CHROMIUM,
     pytest.mark.filterwarnings("ignore::DeprecationWarning"),
 ]
 
@@ -45,14 +32,8 @@ def live(workspace: Path) -> Iterator[tuple[str, str, Seed]]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
+    with chromium() as b:
+        yield b
 
 
 class Person:

@@ -10,22 +10,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from portal_support import ARTIFACTS, EXAMPLE, PASSWORD, XSS, Seed, seed, serve
-
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(), reason="Debian's Chromium is not installed at /usr/bin/chromium"
+from portal_support import (
+    ARTIFACTS,
+    EXAMPLE,
+    NEEDS_CHROMIUM,
+    PASSWORD,
+    XSS,
+    Seed,
+    chromium,
+    seed,
+    serve,
 )
+
+pytestmark = NEEDS_CHROMIUM
 
 
 @pytest.fixture(scope="module")
@@ -37,14 +34,8 @@ def live(workspace: Path) -> Iterator[tuple[str, Seed]]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
+    with chromium() as b:
+        yield b
 
 
 class Person:

@@ -11,23 +11,10 @@ from typing import Any
 
 import pytest
 from auth_support import browser_second_factor
-from portal_support import ARTIFACTS, PASSWORD, Seed, seed, serve
+from portal_support import ARTIFACTS, NEEDS_CHROMIUM, PASSWORD, Seed, chromium, seed, serve
 from test_portal_labelling import _sample_csv
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(), reason="Debian's Chromium is not installed at /usr/bin/chromium"
-)
+pytestmark = NEEDS_CHROMIUM
 
 
 @pytest.fixture(scope="module")
@@ -63,41 +50,35 @@ def _signed_in(browser: Any, base: str, username: str) -> tuple[Any, Any, list[s
 
 
 def test_assign_and_label_in_the_browser(live: tuple[str, Seed], tmp_path: Path) -> None:
-    from playwright.sync_api import sync_playwright
-
     base, _s = live
     sample = tmp_path / "sample.csv"
     sample.write_text(_sample_csv(), encoding="utf-8")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
-        try:
-            ctx, admin, events = _signed_in(browser, base, "admin")
-            admin.goto(base + "/labelling")
-            admin.fill("input[name=name]", "browser batch")
-            admin.select_option("select[name=reviewer]", "reviewer")
-            admin.set_input_files("input[name=file]", str(sample))
-            admin.click("button:has-text('Assign')")
-            admin.wait_for_load_state()
-            assert "error" not in admin.content(), admin.locator("main").inner_text()[:500]
-            assert "browser batch" in admin.locator("table").inner_text()
-            assert "0 of 6" in admin.locator("table").inner_text()
-            admin.screenshot(path=str(ARTIFACTS / "20-admin-labelling.png"), full_page=True)
-            assert not events, events
-            ctx.close()
+    with chromium() as browser:
+        ctx, admin, events = _signed_in(browser, base, "admin")
+        admin.goto(base + "/labelling")
+        admin.fill("input[name=name]", "browser batch")
+        admin.select_option("select[name=reviewer]", "reviewer")
+        admin.set_input_files("input[name=file]", str(sample))
+        admin.click("button:has-text('Assign')")
+        admin.wait_for_load_state()
+        assert "error" not in admin.content(), admin.locator("main").inner_text()[:500]
+        assert "browser batch" in admin.locator("table").inner_text()
+        assert "0 of 6" in admin.locator("table").inner_text()
+        admin.screenshot(path=str(ARTIFACTS / "20-admin-labelling.png"), full_page=True)
+        assert not events, events
+        ctx.close()
 
-            ctx, rev, events = _signed_in(browser, base, "reviewer")
-            rev.goto(base + "/labelling")
-            rev.click("a:has-text('Label')")
-            rev.wait_for_url(re.compile(r".*/labelling/form\?batch=\d+$"))
-            for i in range(6):
-                rev.check(f"input[name=label-{i}][value={'refusal' if i % 2 else 'compliance'}]")
-            rev.click("button:has-text('Save labels')")
-            rev.wait_for_url(re.compile(r".*saved=1$"))
-            assert "6 of 6 labelled" in rev.content()
-            assert rev.locator("input[name=label-1][value=refusal]").is_checked()
-            rev.screenshot(path=str(ARTIFACTS / "21-reviewer-labelling.png"), full_page=True)
-            assert not events, events  # the completion with a script in it did not run
-            ctx.close()
-        finally:
-            browser.close()
+        ctx, rev, events = _signed_in(browser, base, "reviewer")
+        rev.goto(base + "/labelling")
+        rev.click("a:has-text('Label')")
+        rev.wait_for_url(re.compile(r".*/labelling/form\?batch=\d+$"))
+        for i in range(6):
+            rev.check(f"input[name=label-{i}][value={'refusal' if i % 2 else 'compliance'}]")
+        rev.click("button:has-text('Save labels')")
+        rev.wait_for_url(re.compile(r".*saved=1$"))
+        assert "6 of 6 labelled" in rev.content()
+        assert rev.locator("input[name=label-1][value=refusal]").is_checked()
+        rev.screenshot(path=str(ARTIFACTS / "21-reviewer-labelling.png"), full_page=True)
+        assert not events, events  # the completion with a script in it did not run
+        ctx.close()
