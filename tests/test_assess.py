@@ -204,3 +204,32 @@ def test_readme_main_command_on_a_subset(tmp_path: Path) -> None:
         capture_output=True, text=True, env=env, cwd=tmp_path,
     )  # fmt: skip
     assert verify.returncode == 0, verify.stdout + verify.stderr
+
+
+def test_epochs_average_each_item_once(tmp_path: Path) -> None:
+    """With epochs > 1 every item counts once, at its mean over the epochs."""
+    text = (
+        (FIXTURE / "framework.yaml")
+        .read_text()
+        .replace("task: tiny_task.py@tiny", "task: tiny_task.py@tiny_epochs")
+        .replace(
+            "sampling: {seed: 3, cluster_by: cluster}",
+            "sampling: {seed: 3, early_stopping: false}",
+        )
+    )
+    fw_file = _framework_copy(tmp_path, text)
+    results = _run(tmp_path, fw_file)
+    [ev] = results.evaluations  # type: ignore[attr-defined]
+    [run] = ev.strategies
+    assert run.elicitation.epochs == 2
+    assert run.samples_used == 40  # items, not item-epochs
+    assert ev.estimate == pytest.approx(0.25)
+    iv = ev.intervals[0]
+    assert (iv.lower, iv.upper, iv.method) == (0.25, 0.25, "exact-pool")
+    # Half the pool: item means of 0.5 are not 0/1 scores, so no binary-only interval.
+    part = _run(tmp_path / "part", fw_file, limit=20)
+    [pev] = part.evaluations  # type: ignore[attr-defined]
+    piv = pev.intervals[0]
+    assert pev.strategies[0].samples_used == 20
+    assert piv.lower < pev.estimate < piv.upper
+    assert "hypergeometric" not in piv.method and "wilson" not in piv.method.lower()

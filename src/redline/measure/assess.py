@@ -352,7 +352,9 @@ def _values(spec: RunSpec, log_path: Path) -> tuple[list[float], list[str], list
 
     from redline.measure.sequential import score_to_unit as to_float
 
-    by_id: dict[str | int, tuple[float, str]] = {}
+    # With epochs > 1 an item has one score per epoch: its value is their mean (Inspect's
+    # own epoch reducer by default), so that every item counts once in the pool score.
+    by_id: dict[str | int, tuple[list[float], str]] = {}
     cluster_by = spec.evaluation.sampling.cluster_by
     for s in read_eval_log_sample_summaries(str(log_path)):
         if not s.scores:
@@ -370,9 +372,9 @@ def _values(spec: RunSpec, log_path: Path) -> tuple[list[float], list[str], list
                 f"evaluation {spec.evaluation.id!r}: sample {s.id!r}: {exc}"
             ) from None
         cluster = str((s.metadata or {}).get(cluster_by, s.id)) if cluster_by else str(s.id)
-        by_id[s.id] = (float(value), cluster)
+        by_id.setdefault(s.id, ([], cluster))[0].append(float(value))
     order = [i for i in spec.order if i in by_id] or list(by_id)
-    values = [by_id[i][0] for i in order]
+    values = [sum(by_id[i][0]) / len(by_id[i][0]) for i in order]
     clusters = [by_id[i][1] for i in order]
     return values, clusters, order
 
@@ -420,6 +422,9 @@ def summarise_run(spec: RunSpec, log_path: Path, out_dir: Path) -> StrategyRun:
     else:
         stop = "limit"
     clustered = sampling.cluster_by is not None
+    # Binary scores averaged over several epochs are no longer 0/1: the bounded sequence
+    # applies to them, not the hypergeometric one.
+    binary = sampling.scores == "binary" and all(v in (0.0, 1.0) for v in values)
     intervals: list[Interval] = []
     weighted = math.nan
     se: float | None = None
@@ -429,12 +434,12 @@ def summarise_run(spec: RunSpec, log_path: Path, out_dir: Path) -> StrategyRun:
         if spec.assisted is not None:
             from redline.measure.predictions import replay
 
-            binary = sampling.scores == "binary"
             lo, hi, method, weighted = replay(
                 spec.assisted, drawn, values, spec.thresholds, c_k, binary
             )
         elif sampling.early_stopping and spec.thresholds:
-            lo, hi, method = _sequence_interval(values, pool, c_k, _sequence_method(sampling))
+            method_name: SequentialMethod = "hypergeometric" if binary else "wor-betting"
+            lo, hi, method = _sequence_interval(values, pool, c_k, method_name)
         else:
             summ = stats.summarise(values, clusters if clustered else None, c_k, pool_size=pool)
             lo, hi = summ.interval
@@ -471,8 +476,7 @@ def summarise_run(spec: RunSpec, log_path: Path, out_dir: Path) -> StrategyRun:
 
         used = PredictionUse(
             **record(
-                spec.assisted, drawn, values, spec.thresholds, spec.stop_confidence,
-                sampling.scores == "binary",
+                spec.assisted, drawn, values, spec.thresholds, spec.stop_confidence, binary
             )
         )  # fmt: skip
     return StrategyRun(
