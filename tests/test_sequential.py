@@ -451,6 +451,28 @@ def test_configuration_errors_are_clear() -> None:
         _run(two_scores())
 
 
+def test_a_retry_of_the_same_run_starts_afresh_but_another_run_is_refused() -> None:
+    """Inspect retries a crashed run with the same task object: the monitor starts over.
+    A different task or model on the same instance would mix two runs' scores."""
+    from types import SimpleNamespace
+
+    spec = SimpleNamespace(task_id="t1", model="mockllm/model")
+
+    async def crash_then_retry() -> None:
+        m = ThresholdEarlyStopping([0.5])
+        await m.start_task(spec, [_FakeSample(1), _FakeSample(2)], 1)  # type: ignore[arg-type]
+        await m.schedule_sample(1, 1)
+        await m.complete_sample(1, 1, _scores("C"))
+        # the run crashed here: no complete_task; Inspect retries with the same instance
+        await m.start_task(spec, [_FakeSample(1), _FakeSample(2)], 1)  # type: ignore[arg-type]
+        assert m.monitor is not None and m.monitor.n == 0
+        other = SimpleNamespace(task_id="t1", model="other/model")
+        with pytest.raises(RuntimeError, match="already monitoring"):
+            await m.start_task(other, [_FakeSample(1)], 1)  # type: ignore[arg-type]
+
+    _run(crash_then_retry())
+
+
 # ---------------------------------------------------------------------------- a real eval
 
 

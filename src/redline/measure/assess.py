@@ -400,6 +400,12 @@ def summarise_run(spec: RunSpec, log_path: Path, out_dir: Path) -> StrategyRun:
     log = read_eval_log(str(log_path), header_only=True)
     if log.status != "success":
         why = log.error.message if log.error is not None else log.status
+        if log.error is not None and "tiktoken" in (log.error.traceback or ""):
+            why += (
+                ". Inspect counted tokens with tiktoken, which downloads its encoding on "
+                "first use (mockllm does this when an output carries no usage); offline, "
+                "set TIKTOKEN_CACHE_DIR to a directory that already holds it"
+            )
         raise MeasureError(
             f"evaluation {spec.evaluation.id!r} ({spec.strategy}): Inspect run ended with status "
             f"{log.status!r}: {why}. Log: {log_path}"

@@ -159,6 +159,7 @@ class ThresholdEarlyStopping:
         self.weights = None if weights is None else dict(weights)
         self.fallback = fallback
         self._running = False
+        self._run_key: tuple[object, object] | None = None
         self._reset()
 
     # ---- state
@@ -184,11 +185,16 @@ class ThresholdEarlyStopping:
     # ---- protocol
 
     async def start_task(self, task: EvalSpec, samples: list[Sample], epochs: int) -> str:
-        if self._running:
+        # A second start for the same task and model is Inspect retrying a run that crashed
+        # (complete_task never came): start afresh. Any other second start would mix two
+        # runs' scores in one sequence.
+        key = (getattr(task, "task_id", None), getattr(task, "model", None))
+        if self._running and key != self._run_key:
             raise RuntimeError(
                 "this ThresholdEarlyStopping is already monitoring a task run; create one "
-                "instance per run (per model, and anew after a run that crashed)"
+                "instance per run (per model)"
             )
+        self._run_key = key
         if epochs != 1:
             raise ValueError(
                 f"ThresholdEarlyStopping supports epochs=1, got {epochs}: Inspect schedules "
