@@ -64,6 +64,30 @@ def test_second_assessment_does_not_readopt_the_framework(
     assert kinds.count("framework_adopted") == 1 and kinds.count("decision_made") == 2
 
 
+def test_an_adoption_by_another_writer_in_the_meantime_is_not_repeated(
+    ledger: Ledger, assessment: Assessment, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two first recordings at once: the other writer adopts the framework after this one
+    looked and before it appends. The check runs under the append lock, so once only."""
+    from redline.ledger.record import adopt_framework
+
+    append_many = ledger.append_many
+    other_writer = {"done": False}
+
+    def another_writer_adopts_first(items, key):  # type: ignore[no-untyped-def]
+        if not other_writer["done"] and any(i.kind == EntryKind.ASSESSMENT_RECORDED for i in items):
+            other_writer["done"] = True
+            adopt_framework(ledger, assessment.framework, key)
+        return append_many(items, key)
+
+    monkeypatch.setattr(ledger, "append_many", another_writer_adopts_first)
+    _record(ledger, assessment)
+    kinds = [e.kind for e in ledger.entries()]
+    assert kinds.count("framework_adopted") == 1
+    assert kinds[-2:] == ["assessment_recorded", "decision_made"]
+    assert verify_ledger(ledger).ok
+
+
 def test_record_assessment_default_logs_come_from_the_results(
     ledger: Ledger, assessment: Assessment
 ) -> None:

@@ -178,14 +178,18 @@ def record_assessment(
     fw = results.framework
     framework = {"id": fw.id, "organisation": fw.organisation, "name": fw.name,
                  "version": fw.version, "sha256": fw.sha256}  # fmt: skip
-    pending: list[Pending] = []
-    if _adopted(ledger, fw_digest) is None:
-        pending.append(
-            Pending(
-                EntryKind.FRAMEWORK_ADOPTED,
-                _framework_payload(framework, fw_digest, framework_path.name),
-            )
+    # Adopted the first time this file is seen; the check runs under the append lock, so
+    # two first recordings at once adopt it once.
+    pending: list[Pending] = [
+        Pending(
+            EntryKind.FRAMEWORK_ADOPTED,
+            _framework_payload(framework, fw_digest, framework_path.name),
+            skip_if=lambda conn: any(
+                e.data().get("sha256") == fw_digest
+                for e in Ledger.entries_in(conn, [EntryKind.FRAMEWORK_ADOPTED.value])
+            ),
         )
+    ]
     pending.append(
         Pending(
             EntryKind.ASSESSMENT_RECORDED,

@@ -238,10 +238,13 @@ PayloadSource = Mapping[str, Any] | Callable[[Sequence[Entry]], Mapping[str, Any
 @dataclass(frozen=True)
 class Pending:
     """An entry to append. A callable payload is built under the append lock from the
-    entries appended before it in the same call (to cite their hashes)."""
+    entries appended before it in the same call (to cite their hashes). ``skip_if``, when
+    given, is asked under the same lock (with the locked connection) whether the entry is
+    already there, so that two writers cannot both append it."""
 
     kind: EntryKind
     payload: PayloadSource
+    skip_if: Callable[[Connection], bool] | None = None
 
 
 def _row(r: Any) -> Entry:
@@ -377,6 +380,8 @@ class Ledger:
             registry = self._refresh_registry(conn, seq)
             made: list[Entry] = []
             for item in items:
+                if item.skip_if is not None and item.skip_if(conn):
+                    continue
                 data = dict(item.payload(made) if callable(item.payload) else item.payload)
                 payload = canonical_text(data)
                 seq += 1
@@ -432,6 +437,13 @@ class Ledger:
         with self.engine.connect() as conn:
             row = conn.execute(select(*_COLUMNS).where(T.c.seq == seq)).first()
         return _row(row) if row else None
+
+    @staticmethod
+    def entries_in(conn: Connection, kinds: Sequence[str]) -> Iterator[Entry]:
+        """Entries of the given kinds, read on ``conn`` (e.g. under the append lock)."""
+        q = select(*_COLUMNS).where(T.c.kind.in_(list(kinds))).order_by(T.c.seq)
+        for r in conn.execute(q):
+            yield _row(r)
 
     def entries(
         self, *, after: int = 0, kinds: Sequence[str] | None = None, batch: int = 5000
