@@ -10,6 +10,7 @@ bundled example is in test_track_embedded.py.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import re
 from pathlib import Path
@@ -496,3 +497,32 @@ def test_date_series_band_is_in_the_charts_date_units() -> None:
     if c.status == "forecast":
         assert c.x_lo is not None and c.x_lo > last - 86400
         assert re.search(r"\d{4}-\d{2}-\d{2}", c.words)
+
+
+def test_track_with_predictions_from_previous_and_assess_from_a_lineage(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each checkpoint after the first uses the one before as predictions; a lineage's
+    track output is itself a predictions source (its latest checkpoint)."""
+    from redline.measure.predictions import PredictionsError, latest_checkpoint, load_predictions
+
+    monkeypatch.chdir(tmp_path)
+    fw, lin = _setup(tmp_path)
+    out = tmp_path / "out"
+    code, text = _track(fw, lin, out, "--predictions-from-previous", "--no-record")
+    assert code == 0, text
+    assert "predictions from c1" in text and "predictions from c2" in text
+    used = {}
+    for cid in ("c1", "c2", "c3"):
+        res = Results.model_validate_json((out / "checkpoints" / cid / "results.json").read_bytes())
+        used[cid] = res.evaluations[0].strategies[0].predictions
+    assert used["c1"] is None
+    prev = out / "checkpoints" / "c2" / "results.json"
+    assert used["c3"] is not None
+    assert used["c3"].source_sha256 == hashlib.sha256(prev.read_bytes()).hexdigest()
+    # The track directory names its latest checkpoint, c3 (latest date).
+    assert latest_checkpoint(out) == out / "checkpoints" / "c3"
+    assert load_predictions(out).source.endswith("c3/results.json")
+    with pytest.raises(PredictionsError, match="no assessed checkpoint"):
+        (tmp_path / "empty" / "checkpoints").mkdir(parents=True)
+        load_predictions(tmp_path / "empty")

@@ -446,8 +446,9 @@ def assess(
             "--predictions",
             metavar="FROM",
             help="Per-item predictions that let early stopping settle sooner: an earlier "
-            "assessment's output directory or results.json, its ledger entry (number or "
-            "hash prefix), or a JSONL file of per-item scores (docs/statistics.md).",
+            "assessment's output directory or results.json, a lineage's 'redline track' "
+            "output directory (its latest checkpoint), a ledger entry (number or hash "
+            "prefix), or a JSONL file of per-item scores (docs/statistics.md).",
         ),
     ] = None,
     active_order: Annotated[

@@ -104,9 +104,35 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def latest_checkpoint(track_dir: Path) -> Path:
+    """The results directory of the latest assessed checkpoint in a ``redline track``
+    output directory (``checkpoints/<id>/results.json``): latest by the checkpoint's date,
+    then compute, as the results record them."""
+    from pydantic import ValidationError
+
+    from redline.measure.results import Results
+
+    found: list[tuple[tuple[Any, ...], Path]] = []
+    for path in sorted((track_dir / "checkpoints").glob("*/results.json")):
+        try:
+            ref = Results.model_validate_json(path.read_bytes()).checkpoint
+        except (ValidationError, ValueError) as exc:
+            raise PredictionsError(f"{path}: not a redline results document: {exc}") from None
+        if ref is None:
+            raise PredictionsError(f"{path}: field checkpoint: missing (not from redline track)")
+        compute = ref.effective_compute or ref.training_compute or 0.0
+        found.append(((ref.date, compute, ref.id), path.parent))
+    if not found:
+        raise PredictionsError(f"{track_dir}: no assessed checkpoint under checkpoints/")
+    return max(found)[1]
+
+
 def load_predictions(source: Path) -> PredictionSet:
-    """Read a results directory, a ``results.json`` or a JSONL file of per-item scores."""
+    """Read a results directory, a ``results.json``, a JSONL file of per-item scores, or a
+    lineage's ``redline track`` output directory (its latest assessed checkpoint)."""
     path = source
+    if path.is_dir() and (path / "checkpoints").is_dir() and not (path / "results.json").exists():
+        path = latest_checkpoint(path)
     if path.is_dir():
         path = path / "results.json"
         if not path.exists():

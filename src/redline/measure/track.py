@@ -35,6 +35,9 @@ class TrackOptions:
     limit: int | None = None
     display: str = "none"
     claimed: list[str] = field(default_factory=list)
+    # Each new checkpoint's early stopping uses the previous checkpoint's per-item scores
+    # as predictions (redline.measure.assisted); the first checkpoint runs without.
+    predictions_from_previous: bool = False
 
 
 @dataclass
@@ -88,8 +91,17 @@ def run_track(
         if found is not None:
             out.append(TrackedCheckpoint(c, directory, found, new=False))
             continue
+        predictions = None
+        if options.predictions_from_previous and out:
+            from redline.measure.predictions import PredictionsError, load_predictions
+
+            try:
+                predictions = load_predictions(out[-1].directory)
+            except PredictionsError as exc:
+                raise MeasureError(f"checkpoint {c.id}: predictions: {exc}") from None
         if on_progress:
-            on_progress(f"checkpoint {c.id} ({c.date}): assessing {model}")
+            helped = f", predictions from {out[-1].checkpoint.id}" if predictions else ""
+            on_progress(f"checkpoint {c.id} ({c.date}): assessing {model}{helped}")
         results = run_assessment(
             fw,
             framework_file,
@@ -102,6 +114,7 @@ def run_track(
                 claimed=list(options.claimed),
                 fine_tuned=c.fine_tuned,
                 generate=dict(c.generate),
+                predictions=predictions,
             ),
         )
         ref = CheckpointRef(

@@ -266,6 +266,15 @@ def track(
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the series and the latest decision as JSON.")
     ] = False,
+    predictions_from_previous: Annotated[
+        bool,
+        typer.Option(
+            "--predictions-from-previous",
+            help="Early stopping on each new checkpoint uses the previous checkpoint's "
+            "per-item scores as predictions (as assess --predictions); valid whatever "
+            "their quality.",
+        ),
+    ] = False,
 ) -> None:
     """Assess a lineage's unassessed checkpoints; print the series, its trends and forecasts.
 
@@ -295,6 +304,7 @@ def track(
         limit=limit,
         display="none" if as_json or not sys.stdout.isatty() else "rich",
         claimed=[c.id for c in claims],
+        predictions_from_previous=predictions_from_previous,
     )
     progress = None if as_json else (lambda m: _out.print(m, markup=False))
     try:
