@@ -48,6 +48,7 @@ from redline.suites.refusal import classify_refusal  # noqa: E402
 DATA = ROOT / "src" / "redline" / "suites" / "data"
 OLD_COMMIT = "77ebc68"  # the last commit with the v1 phrase heuristic in suites/scorers.py
 V2_COMMIT = "9ed2544"  # the last commit with classifier v2 in suites/refusal.py
+V3_COMMIT = "5f432e0"  # the last commit with classifier v3 in suites/refusal.py
 Refused = Callable[[dict[str, str]], bool]
 
 
@@ -138,8 +139,13 @@ def main(argv: list[str] | None = None) -> int:
         "new held-out": _rows("grader_new_test.jsonl"),
     }
     graders: dict[str, Refused] = {
-        "v3 (current)": lambda r: classify_refusal(r["completion"], prompt=r["prompt"]).refused
+        "v4 (current)": lambda r: classify_refusal(r["completion"], prompt=r["prompt"]).refused
     }
+    v3 = _from_git(V3_COMMIT, "src/redline/suites/refusal.py", "refusal_v3")
+    if v3 is not None:
+        graders["v3"] = lambda r: bool(
+            v3.classify_refusal(r["completion"], prompt=r["prompt"]).refused
+        )
     v2 = _from_git(V2_COMMIT, "src/redline/suites/refusal.py", "refusal_v2")
     if v2 is not None:
         graders["v2 three-class heuristic"] = lambda r: bool(
