@@ -13,7 +13,7 @@ not depend on how a caller indented ``decision.json``.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -55,11 +55,28 @@ def _load_results(path: Path) -> Results:
         ) from None
 
 
-def _adopted(ledger: Ledger, digest: str) -> Entry | None:
-    for e in ledger.entries(kinds=[EntryKind.FRAMEWORK_ADOPTED.value]):
+def _adoption_of(entries: Iterable[Entry], digest: str) -> Entry | None:
+    for e in entries:
         if e.data().get("sha256") == digest:
             return e
     return None
+
+
+def _adopted(ledger: Ledger, digest: str) -> Entry | None:
+    return _adoption_of(ledger.entries(kinds=[EntryKind.FRAMEWORK_ADOPTED.value]), digest)
+
+
+def _adoption(identity: Mapping[str, Any], digest: str, name: str) -> Pending:
+    """The ``framework_adopted`` entry for a file, skipped when one is already there: the
+    check runs under the append lock, so two first recordings at once adopt it once."""
+    return Pending(
+        EntryKind.FRAMEWORK_ADOPTED,
+        _framework_payload(identity, digest, name),
+        skip_if=lambda conn: (
+            _adoption_of(Ledger.entries_in(conn, [EntryKind.FRAMEWORK_ADOPTED.value]), digest)
+            is not None
+        ),
+    )
 
 
 def _framework_payload(identity: Mapping[str, Any], digest: str, name: str) -> dict[str, Any]:
@@ -87,11 +104,12 @@ def adopt_framework(ledger: Ledger, framework_path: Path, key: LocalKey) -> Entr
     identity = {"id": meta.id, "organisation": meta.organisation, "name": meta.name,
                 "version": meta.version}  # fmt: skip
     ledger.evidence.put_file(framework_path)
-    return ledger.append(
-        EntryKind.FRAMEWORK_ADOPTED,
-        _framework_payload(identity, digest, framework_path.name),
-        key,
-    )
+    made = ledger.append_many([_adoption(identity, digest, framework_path.name)], key)
+    if made:
+        return made[0]
+    adopted = _adopted(ledger, digest)  # another writer adopted it in the meantime
+    assert adopted is not None
+    return adopted
 
 
 def _verdicts(decision: Decision) -> list[dict[str, Any]]:
@@ -178,18 +196,7 @@ def record_assessment(
     fw = results.framework
     framework = {"id": fw.id, "organisation": fw.organisation, "name": fw.name,
                  "version": fw.version, "sha256": fw.sha256}  # fmt: skip
-    # Adopted the first time this file is seen; the check runs under the append lock, so
-    # two first recordings at once adopt it once.
-    pending: list[Pending] = [
-        Pending(
-            EntryKind.FRAMEWORK_ADOPTED,
-            _framework_payload(framework, fw_digest, framework_path.name),
-            skip_if=lambda conn: any(
-                e.data().get("sha256") == fw_digest
-                for e in Ledger.entries_in(conn, [EntryKind.FRAMEWORK_ADOPTED.value])
-            ),
-        )
-    ]
+    pending: list[Pending] = [_adoption(framework, fw_digest, framework_path.name)]
     pending.append(
         Pending(
             EntryKind.ASSESSMENT_RECORDED,

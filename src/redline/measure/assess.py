@@ -444,8 +444,8 @@ def summarise_run(spec: RunSpec, log_path: Path, out_dir: Path) -> StrategyRun:
                 spec.assisted, drawn, values, spec.thresholds, c_k, binary
             )
         elif sampling.early_stopping and spec.thresholds:
-            method_name: SequentialMethod = "hypergeometric" if binary else "wor-betting"
-            lo, hi, method = _sequence_interval(values, pool, c_k, method_name)
+            seq: SequentialMethod = _sequence_method(sampling) if binary else "wor-betting"
+            lo, hi, method = _sequence_interval(values, pool, c_k, seq)
         else:
             summ = stats.summarise(values, clusters if clustered else None, c_k, pool_size=pool)
             lo, hi = summ.interval
